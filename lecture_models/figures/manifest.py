@@ -1,0 +1,112 @@
+"""The figure manifest: `docs/figures/manifest.json`, one entry per figure file.
+
+Why: every figure on the site must say how it was made (command, commit,
+device, seed, data, metrics), and the site tests read this file to check that
+each figure exists and has alt text. Writes are atomic (temp file + os.replace)
+and serialised with a lock file so parallel runs never corrupt it.
+"""
+import contextlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+FILENAME = "manifest.json"
+VERSION = 1
+REQUIRED = ("run", "alt", "caption", "data", "command", "device", "torch", "seed", "quick", "metrics")
+
+
+def path_for(out_dir) -> Path:
+    return Path(out_dir) / FILENAME
+
+
+def load(out_dir) -> dict:
+    """Manifest as a dict {"version": 1, "figures": {file name: entry}}; empty if absent."""
+    p = path_for(out_dir)
+    if not p.exists():
+        return {"version": VERSION, "figures": {}}
+    with open(p, encoding="utf-8") as f:
+        data = json.load(f)
+    data.setdefault("figures", {})
+    return data
+
+
+def write_atomic(path, data: bytes) -> None:
+    """Write bytes to `path` so readers see either the old or the new file, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _locked(out_dir, timeout: float = 30.0):
+    """Cross-process lock via an O_EXCL lock file (portable, no fcntl)."""
+    lock = Path(out_dir) / f".{FILENAME}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            os.close(fd)
+            break
+        except FileExistsError:
+            if time.monotonic() > deadline:  # stale lock from a killed process
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(lock)
+                continue
+            time.sleep(0.02)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock)
+
+
+def update(out_dir, entries: dict) -> dict:
+    """Merge {file name: entry} into the manifest (keys sorted for small diffs)."""
+    with _locked(out_dir):
+        data = load(out_dir)
+        data["version"] = VERSION
+        data["figures"].update(entries)
+        data["figures"] = dict(sorted(data["figures"].items()))
+        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        write_atomic(path_for(out_dir), text.encode("utf-8"))
+    return data
+
+
+def patch(out_dir, names, **fields) -> None:
+    """Set the same fields on several existing entries (e.g. the final run duration)."""
+    with _locked(out_dir):
+        data = load(out_dir)
+        for n in names:
+            if n in data["figures"]:
+                data["figures"][n].update(fields)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        write_atomic(path_for(out_dir), text.encode("utf-8"))
+
+
+def problems(out_dir) -> list:
+    """Inconsistencies between manifest and files: [] means consistent."""
+    out_dir = Path(out_dir)
+    data = load(out_dir)
+    found = []
+    for name, entry in data["figures"].items():
+        if not (out_dir / name).is_file():
+            found.append(f"{name}: in manifest but file missing")
+        missing = [k for k in REQUIRED if k not in entry]
+        missing += [k for k in ("alt", "caption", "data") if k in entry and not str(entry[k]).strip()]
+        if missing:
+            found.append(f"{name}: missing fields {missing}")
+    for f in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
+        if f.suffix in (".svg", ".png") and f.name not in data["figures"]:
+            found.append(f"{f.name}: file not in manifest")
+    return found
