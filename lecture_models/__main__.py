@@ -1,0 +1,7 @@
+"""`python -m lecture_models ...`: see lecture_models/cli.py."""
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""LeNet-5 on 8,000 real MNIST digits: curves, filters, feature maps, confusion, errors."""
+import numpy as np
+import torch
+
+from ..data import MNIST_DATA_NAME, load_mnist
+from ..models import lenet5
+from ..train import predict, train_classifier
+from . import style
+
+
+def settings(ctx) -> dict:
+    """Epochs and learning rate: quick is a smoke test that still reaches > 90 %."""
+    if ctx.quick:
+        return {"epochs": 3, "lr": 3e-3, "batch_size": 128}
+    return {"epochs": 12 if ctx.device.type == "cpu" else 30, "lr": 3e-3, "batch_size": 128}
+
+
+def train(ctx, data=None, *, ckpt_key="lenet5"):
+    """The trained LeNet-5 and its History (also used by the Grad-CAM run)."""
+    data = data or load_mnist(ctx.device)
+    torch.manual_seed(ctx.seed_for(0))
+    model = lenet5()
+    hist = train_classifier(model, data, ctx=ctx, ckpt_key=ckpt_key, desc="LeNet-5", **settings(ctx))
+    return model, hist
+
+
+def activations(model, x):
+    """Feature maps of x after C1, S2, C3, S4 (hooks, so the model code stays untouched)."""
+    acts, pools = [], {}
+    hooks = [model.act.register_forward_hook(lambda m, i, o: acts.append(o.detach())),
+             model.s2.register_forward_hook(lambda m, i, o: pools.__setitem__("S2", o.detach())),
+             model.s4.register_forward_hook(lambda m, i, o: pools.__setitem__("S4", o.detach()))]
+    with torch.no_grad():
+        model.eval()(x)
+    for h in hooks:
+        h.remove()
+    return {"C1": acts[0], "S2": pools["S2"], "C3": acts[1], "S4": pools["S4"]}
+
+
+def plot_curves(hist):
+    fig, (ax1, ax2) = style.figure(1, 2, figsize=(8, 3.2))
+    ep = np.arange(1, hist.epochs + 1)
+    ax1.plot(ep, hist.train_loss, "o-", label="entrenamiento")
+    ax1.plot(ep, hist.test_loss, "s--", label="prueba")
+    ax1.set(xlabel="época", ylabel="pérdida (entropía cruzada)", title="Pérdida")
+    ax2.plot(ep, 100 * np.array(hist.train_acc), "o-", label="entrenamiento")
+    ax2.plot(ep, 100 * np.array(hist.test_acc), "s--", label="prueba")
+    ax2.set(xlabel="época", ylabel="exactitud (%)", title="Exactitud")
+    ax2.legend()
+    return fig
+
+
+def plot_confusion(y, pred):
+    cm = torch.zeros(10, 10, dtype=torch.long)
+    cm.index_put_((y.cpu(), pred.cpu()), torch.ones(len(y), dtype=torch.long), accumulate=True)
+    fig, ax = style.figure(figsize=(5, 4.4))
+    im = ax.imshow(cm.numpy(), cmap="Blues")
+    ax.grid(False)
+    for i in range(10):
+        for j in range(10):
+            if cm[i, j]:
+                ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=7,
+                        color="white" if cm[i, j] > cm.max() / 2 else "black")
+    ax.set(xticks=range(10), yticks=range(10), xlabel="clase predicha", ylabel="clase real",
+           title="Matriz de confusión (prueba)")
+    fig.colorbar(im, ax=ax, shrink=0.8, label="número de dígitos")
+    return fig, cm
+
+
+def plot_feature_maps(x, maps):
+    """Rows: input, C1 (6), S2 (6), C3 (16, two rows), S4 (16, two rows)."""
+    import matplotlib.pyplot as plt
+
+    rows = [("entrada", [x[0, 0]])]
+    for name, caption in (("C1", "C1: conv 5×5 + ReLU"), ("S2", "S2: max-pool 2×2"),
+                          ("C3", "C3: conv 5×5 + ReLU"), ("S4", "S4: max-pool 2×2")):
+        m = maps[name][0]
+        for k in range(0, len(m), 8):
+            rows.append((caption if k == 0 else "", list(m[k:k + 8])))
+    style.apply()
+    fig, axes = plt.subplots(len(rows), 8, figsize=(8 * 0.9 + 1.6, len(rows) * 0.95), squeeze=False,
+                             layout="constrained")
+    for r, (label, imgs) in enumerate(rows):
+        for c, ax in enumerate(axes[r]):
+            ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
+            for s in ax.spines.values():
+                s.set_visible(False)
+            if c < len(imgs):
+                ax.imshow(imgs[c].cpu().numpy(), cmap="gray", interpolation="nearest")
+            if c == 0 and label:
+                ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    return fig
+
+
+def run(ctx):
+    data = load_mnist(ctx.device)
+    x_te, y_te = data[2], data[3]
+    model, hist = train(ctx, data)
+    logits = predict(model, x_te)
+    pred = logits.argmax(1)
+    acc = (pred == y_te).float().mean().item()
+    params = sum(p.numel() for p in model.parameters())
+    metrics = {"test_accuracy": acc, "test_loss": hist.test_loss[-1], "epochs": hist.epochs,
+               "train_time_s": hist.time_s[-1], "parameters": params}
+    pct = f"{100 * acc:.1f}".replace(".", ",")
+    where = "en CPU" if ctx.device.type == "cpu" else "en GPU"
+
+    ctx.save_figure(
+        "lenet_curves.svg", plot_curves(hist), data=MNIST_DATA_NAME, metrics=metrics,
+        alt=f"Dos gráficas por época: la pérdida de entrenamiento y de prueba baja, y la exactitud de prueba "
+            f"sube hasta {pct} % en {hist.epochs} épocas.",
+        caption=f"Curvas de entrenamiento de LeNet-5 ({params:,} parámetros) en MNIST: 8.000 dígitos de "
+                f"entrenamiento, 2.000 de prueba; {hist.epochs} épocas {where}, exactitud final de prueba {pct} %.")
+
+    w = model.c1.weight.detach().cpu()[:, 0].numpy()
+    lim = float(np.abs(w).max())
+    fig, _ = style.image_grid(list(w), rows=1, cols=6, cmap="RdBu_r", vmin=-lim, vmax=lim, size=1.2,
+                              titles=[f"filtro {i + 1}" for i in range(6)])
+    ctx.save_figure(
+        "lenet_filters.png", fig, data=MNIST_DATA_NAME, metrics=metrics,
+        alt="Seis cuadrículas de 5×5 píxeles en rojo y azul: los pesos de los filtros aprendidos de la primera "
+            "capa; varios parecen detectores de bordes en distintas orientaciones.",
+        caption="Los 6 filtros 5×5 de la primera capa convolucional (C1) de LeNet-5 tras entrenar en MNIST "
+                "(rojo: peso positivo, azul: negativo).")
+
+    i = int((pred == y_te).nonzero()[0])
+    maps = activations(model, x_te[i:i + 1])
+    ctx.save_figure(
+        "lenet_feature_maps.png", plot_feature_maps(x_te[i:i + 1].cpu(), maps), data=MNIST_DATA_NAME,
+        metrics=metrics,
+        alt=f"Un dígito {int(y_te[i])} y sus mapas de activación en cada capa de LeNet-5: 6 mapas de 28×28 tras "
+            f"C1, 6 de 14×14 tras S2, 16 de 10×10 tras C3 y 16 de 5×5 tras S4; cada vez más pequeños y abstractos.",
+        caption=f"Mapas de características de un dígito de prueba (un {int(y_te[i])}) al atravesar LeNet-5: "
+                "las convoluciones detectan trazos y el submuestreo reduce la resolución.")
+
+    fig, cm = plot_confusion(y_te, pred)
+    off = cm.clone()
+    off.fill_diagonal_(0)
+    a, b = divmod(int(off.argmax()), 10)
+    ctx.save_figure(
+        "lenet_confusion.svg", fig, data=MNIST_DATA_NAME, metrics={**metrics, "most_confused": [a, b]},
+        alt=f"Matriz de confusión de 10×10 con casi todos los dígitos en la diagonal; la confusión más frecuente "
+            f"es un {a} real predicho como {b} ({int(off[a, b])} veces).",
+        caption=f"Matriz de confusión de LeNet-5 sobre los 2.000 dígitos de prueba de MNIST (exactitud {pct} %).")
+
+    wrong = (pred != y_te).nonzero().flatten()[:16].tolist()
+    probs = logits.softmax(1)
+    imgs = [x_te[j, 0].cpu().numpy() for j in wrong]
+    titles = [f"real {int(y_te[j])} → {int(pred[j])}\np={probs[j, pred[j]]:.2f}".replace(".", ",") for j in wrong]
+    fig, _ = style.image_grid(imgs, rows=max(1, (len(imgs) + 7) // 8), cols=8, titles=titles, size=1.1)
+    ctx.save_figure(
+        "lenet_misclassified.png", fig, data=MNIST_DATA_NAME, metrics={**metrics, "errors": int((pred != y_te).sum())},
+        alt=f"{len(imgs)} dígitos de prueba mal clasificados, cada uno con su clase real, la predicha y la "
+            "probabilidad asignada; muchos son ambiguos incluso para una persona.",
+        caption=f"Ejemplos de errores de LeNet-5 en la prueba de MNIST ({int((pred != y_te).sum())} de 2.000 "
+                "dígitos mal clasificados).")
