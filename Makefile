@@ -1,0 +1,61 @@
+# One-command set-up on a fresh machine: `make serve` (site) and `make test` (suite).
+# Every target installs what it needs: a Python venv from requirements.txt, the
+# vendored browser assets (Pyodide, NumPy wheel, KaTeX) and, for tests, Debian's Chromium.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help venv vendor data chromium site serve test bench figures figures-quick clean
+
+help:
+	@echo "make serve    build and serve the site on http://127.0.0.1:8000 (live reload)"
+	@echo "make site     build the site into site/"
+	@echo "make test     install everything the tests need, then run them"
+	@echo "make bench    benchmarks (browser start-up, demos, training)"
+	@echo "make figures  train the models and regenerate docs/figures/ (GPU if any)"
+
+$(STAMP): requirements.txt
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+venv: $(STAMP)
+
+vendor: venv
+	$(PY) -m lecture_models.sitebuild.vendor
+
+data: venv
+	$(PY) -m lecture_models data
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+	@/usr/bin/chromium --version 2>/dev/null | head -1
+
+site: vendor
+	$(PY) -m mkdocs build --strict
+
+serve: vendor
+	$(PY) -m mkdocs serve --strict --livereload -a 127.0.0.1:8000
+
+test: vendor data chromium
+	$(PY) -m pytest
+
+bench: vendor data chromium
+	$(PY) benchmarks/run.py
+
+figures: data
+	$(PY) -m lecture_models figures $(ARGS)
+
+figures-quick: data
+	$(PY) -m lecture_models figures --quick $(ARGS)
+
+clean:
+	rm -rf site .pytest_cache

@@ -1,0 +1,157 @@
+/* CourseRuntime: one Pyodide worker per browser tab, shared by every demo on every
+ * page (Material's instant navigation keeps it alive between pages).
+ *
+ *   const rt = CourseRuntime.get();
+ *   rt.onStatus(({state, detail}) => ...);          // "idle" | "loading" | "ready" | "error"
+ *   const out = await rt.call("demos.imageops", "conv2d", [img, kernel], {stride: 2});
+ *   rt.interrupt();                                   // stop a runaway computation
+ *
+ * Arrays travel as {__ndarray__: true, dtype, shape, data: TypedArray}; use
+ * CourseRuntime.ndarray(typedArray, shape) to build one and CourseRuntime.toTyped(rec)
+ * to read one back. Errors reject with an Error whose .python holds
+ * {type, message, traceback}.
+ */
+(function () {
+  "use strict";
+  // Everything is found relative to this script (assets/js/), not to the page: with
+  // instant navigation the page's URL changes while the worker lives on.
+  const SITE_ROOT = new URL("../../", document.currentScript.src);
+
+  function metaContent(name) {
+    const el = document.querySelector(`meta[name="${name}"]`);
+    return el ? el.content : "";
+  }
+
+  class Runtime {
+    constructor() {
+      this.state = "idle";
+      this.detail = "";
+      this.listeners = new Set();
+      this.pending = new Map();
+      this.nextId = 1;
+      this.worker = null;
+      this.interruptBuffer = null;
+      this.readyPromise = null;
+    }
+
+    onStatus(fn) {
+      this.listeners.add(fn);
+      fn({state: this.state, detail: this.detail});
+      return () => this.listeners.delete(fn);
+    }
+
+    setStatus(state, detail) {
+      this.state = state;
+      this.detail = detail || "";
+      for (const fn of this.listeners) fn({state, detail: this.detail});
+    }
+
+    /** Start the worker (once); resolves when NumPy is ready, rejects with the reason. */
+    start() {
+      if (this.readyPromise) return this.readyPromise;
+      const indexURL = metaContent("course-pyodide-index") || new URL("assets/vendor/pyodide/", SITE_ROOT).href;
+      const demosBase = new URL("demos/", SITE_ROOT).href;
+      const workerURL = new URL("assets/js/pyodide-worker.js", SITE_ROOT).href;
+      // Python files of demos/ that the worker writes into Pyodide's file system
+      // (listed by the site build, so a new demo module needs no change here).
+      const files = metaContent("course-demo-files").split(",").filter(Boolean);
+      this.readyPromise = new Promise((resolve, reject) => {
+        if (typeof Worker === "undefined") {
+          const why = "Este navegador no admite Web Workers.";
+          this.setStatus("error", why);
+          reject(new Error(why));
+          return;
+        }
+        let worker;
+        try {
+          worker = new Worker(workerURL);
+        } catch (err) {
+          this.setStatus("error", `No se pudo iniciar el worker de Python: ${err.message}`);
+          reject(err);
+          return;
+        }
+        this.worker = worker;
+        if (self.crossOriginIsolated && typeof SharedArrayBuffer !== "undefined") {
+          this.interruptBuffer = new Uint8Array(new SharedArrayBuffer(1));
+        }
+        worker.onmessage = (event) => {
+          const msg = event.data;
+          if (msg.type === "status") {
+            this.setStatus(msg.state, msg.detail);
+            if (msg.state === "ready") resolve(this);
+            if (msg.state === "error") reject(new Error(msg.detail));
+          } else if (msg.type === "result" || msg.type === "error") {
+            const p = this.pending.get(msg.id);
+            if (!p) return;
+            this.pending.delete(msg.id);
+            if (msg.type === "result") p.resolve(msg.value);
+            else {
+              const err = new Error(msg.error.message);
+              err.python = msg.error;
+              p.reject(err);
+            }
+          }
+        };
+        worker.onerror = (event) => {
+          const why = `El worker de Python falló: ${event.message || "no se pudo cargar"}`;
+          this.setStatus("error", why);
+          reject(new Error(why));
+        };
+        this.setStatus("loading", "Cargando Python (Pyodide)…");
+        worker.postMessage({type: "init", indexURL, demosBase, files,
+                            interruptBuffer: this.interruptBuffer});
+      });
+      this.readyPromise.catch(() => {});  // callers see the rejection; avoid noise
+      return this.readyPromise;
+    }
+
+    /** Call demos.<module>.<func>(*args, **kwargs) in the worker. */
+    async call(module, func, args = [], kwargs = {}) {
+      await this.start();
+      const id = this.nextId++;
+      if (this.interruptBuffer) this.interruptBuffer[0] = 0;
+      return new Promise((resolve, reject) => {
+        this.pending.set(id, {resolve, reject});
+        const transfer = [];
+        this.worker.postMessage({type: "call", id, module, func, args, kwargs}, transfer);
+      });
+    }
+
+    get interruptible() { return this.interruptBuffer !== null; }
+
+    /** Stop what is running. With cross-origin isolation Python gets a
+     * KeyboardInterrupt (state kept); without it the worker is replaced. */
+    interrupt() {
+      if (this.interruptBuffer) {
+        this.interruptBuffer[0] = 2;  // SIGINT
+        return;
+      }
+      if (!this.worker) return;
+      this.worker.terminate();
+      this.worker = null;
+      this.readyPromise = null;
+      for (const [, p] of this.pending) {
+        const err = new Error("Ejecución interrumpida por el lector; Python se ha reiniciado.");
+        err.python = {type: "KeyboardInterrupt", message: err.message, traceback: ""};
+        p.reject(err);
+      }
+      this.pending.clear();
+      this.start();
+    }
+  }
+
+  let instance = null;
+  window.CourseRuntime = {
+    get() { return instance || (instance = new Runtime()); },
+    ndarray(data, shape) {
+      const dtype = data instanceof Float32Array ? "<f4" : data instanceof Uint8Array ? "|u1" : "<f8";
+      return {__ndarray__: true, dtype, shape, data};
+    },
+    toTyped(rec) {
+      const bytes = rec.data;
+      const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      const Ctor = rec.dtype === "<f4" ? Float32Array : rec.dtype === "|u1" ? Uint8Array : Float64Array;
+      return new Ctor(buf);
+    },
+  };
+})();

@@ -1,0 +1,58 @@
+/* Runs Pyodide + NumPy off the main thread, so the page never freezes while
+ * ~15 MB of WebAssembly load or while a demo computes.
+ * Protocol (postMessage):
+ *   in  {type:"init", indexURL, demosBase, files, interruptBuffer?}
+ *   in  {type:"call", id, module, func, args, kwargs}
+ *   out {type:"status", state:"loading"|"ready"|"error", detail}
+ *   out {type:"result", id, value} | {type:"error", id, error:{type, message, traceback}}
+ */
+"use strict";
+let pyodide = null;
+let bridge = null;
+
+function post(msg) { self.postMessage(msg); }
+
+async function init(msg) {
+  try {
+    post({type: "status", state: "loading", detail: "Cargando Python (Pyodide)…"});
+    importScripts(msg.indexURL + "pyodide.js");
+    pyodide = await loadPyodide({indexURL: msg.indexURL, packages: ["numpy"]});
+    if (msg.interruptBuffer) pyodide.setInterruptBuffer(msg.interruptBuffer);
+    post({type: "status", state: "loading", detail: "Cargando las demos…"});
+    pyodide.FS.mkdirTree("/home/pyodide/demos");
+    for (const name of msg.files) {
+      const resp = await fetch(msg.demosBase + name);
+      if (!resp.ok) throw new Error(`No se pudo descargar demos/${name} (HTTP ${resp.status})`);
+      pyodide.FS.writeFile("/home/pyodide/demos/" + name, await resp.text());
+    }
+    pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
+    bridge = pyodide.pyimport("demos.bridge");
+    const version = pyodide.runPython("import numpy; numpy.__version__");
+    post({type: "status", state: "ready", detail: `NumPy ${version} listo`});
+  } catch (err) {
+    post({type: "status", state: "error", detail: String(err && err.message || err)});
+  }
+}
+
+function call(msg) {
+  let result = null;
+  try {
+    const args = pyodide.toPy(msg.args || []);
+    const kwargs = pyodide.toPy(msg.kwargs || {});
+    result = bridge.call(msg.module, msg.func, args, kwargs);
+    args.destroy(); kwargs.destroy();
+    const value = result && result.toJs ? result.toJs({dict_converter: Object.fromEntries}) : result;
+    if (value && value.__error__) post({type: "error", id: msg.id, error: value.__error__});
+    else post({type: "result", id: msg.id, value});
+  } catch (err) {  // a failure of the bridge itself, not of the demo's Python code
+    post({type: "error", id: msg.id, error: {type: "Error", message: String(err && err.message || err), traceback: ""}});
+  } finally {
+    if (result && result.destroy) result.destroy();
+  }
+}
+
+self.onmessage = (event) => {
+  const msg = event.data;
+  if (msg.type === "init") init(msg);
+  else if (msg.type === "call") call(msg);
+};

@@ -1,0 +1,1 @@
+"""Readable PyTorch models, training helpers and tables for the deep-learning-for-images course."""

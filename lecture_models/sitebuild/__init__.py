@@ -1,0 +1,1 @@
+"""Build-time helpers for the MkDocs site (plain Python; MkDocs only calls them)."""

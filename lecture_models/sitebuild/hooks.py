@@ -1,0 +1,76 @@
+"""MkDocs hooks: a thin layer that calls the plain-Python build steps.
+
+Why thin: Material for MkDocs reaches end of life in May 2027; keeping the logic in
+`lecture_models.sitebuild.*` (plain functions) means a move to another generator
+costs configuration, not a rewrite.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # mkdocs loads this file by path
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+
+from lecture_models.sitebuild import captions, generated, vendor  # noqa: E402
+
+DEMOS_DIR = ROOT / "demos"
+_dist: Path | None = None
+
+
+def demo_files() -> list[str]:
+    """The Python files of demos/ that the browser loads into Pyodide."""
+    return sorted(p.name for p in DEMOS_DIR.glob("*.py"))
+
+
+def on_config(config):
+    global _dist
+    generated.render.cache_clear()  # `mkdocs serve`: pick up edited models
+    source = os.environ.get("PYODIDE_SOURCE", config.extra.get("pyodide_source", "self"))
+    if source not in ("self", "cdn"):
+        raise PluginError(f"PYODIDE_SOURCE must be 'self' or 'cdn', got {source!r}")
+    config.extra["demo_files"] = demo_files()
+    if source == "cdn":
+        config.extra["pyodide_index_url"] = vendor.PYODIDE_CDN
+        config.extra["pyodide_cdn_origin"] = "https://cdn.jsdelivr.net"
+    try:
+        _dist = vendor.prepare()
+    except vendor.VendorError as exc:
+        raise PluginError(str(exc)) from exc
+    return config
+
+
+def on_files(files, config):
+    """Serve the vendored assets and the demos' Python files as part of the site."""
+    site_dir = config["site_dir"]
+    for rel in vendor.dist_files(_dist):
+        if rel.startswith("pyodide/") and config.extra.get("pyodide_index_url"):
+            continue  # CDN mode: do not ship Pyodide
+        files.append(File(rel, str(_dist), site_dir, False, dest_uri=f"assets/vendor/{rel}"))
+    for name in demo_files():
+        files.append(File(name, str(DEMOS_DIR), site_dir, False, dest_uri=f"demos/{name}"))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    try:
+        return generated.expand(markdown)
+    except generated.GeneratedError as exc:
+        raise PluginError(f"{page.file.src_uri}: {exc}") from exc
+
+
+def on_page_content(html, page, config, files):
+    try:
+        return captions.add_figure_captions(html, ROOT / config["docs_dir"] / "figures" / "manifest.json")
+    except captions.CaptionError as exc:
+        raise PluginError(f"{page.file.src_uri}: {exc}") from exc
+
+
+def on_post_page(output, page, config):
+    return captions.strip_cdn_urls(output)

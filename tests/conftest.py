@@ -1,0 +1,179 @@
+"""Shared fixtures: the built site, a local HTTP server for it, and headless Chromium.
+
+The site is built once per session into a temporary folder with `mkdocs build
+--strict` (the build itself is a test: a warning fails it). Browser tests run Debian's
+Chromium through Playwright, never a downloaded browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socketserver
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def build_site(dest: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("site")
+    proc = build_site(dest)
+    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
+    return dest
+
+
+def built_pages(site: Path) -> list[str]:
+    """Every HTML page of the built site, as URL paths ('' for the home page)."""
+    pages = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        if rel == "404.html" or rel.startswith("assets/"):
+            continue
+        pages.append(rel.removesuffix("index.html"))
+    return pages
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extra_headers: dict = {}
+
+    def end_headers(self):
+        for k, v in self.extra_headers.items():
+            self.send_header(k, v)
+        super().end_headers()
+
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+class SiteServer:
+    """Serves a folder on 127.0.0.1 in a thread; `headers` are added to every response."""
+
+    def __init__(self, root: Path, headers: dict | None = None):
+        handler = type("Handler", (_Handler,), {"extra_headers": headers or {}})
+        handler = functools.partial(handler, directory=str(root))
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def server(site_dir):
+    srv = SiteServer(site_dir)
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="session")
+def isolated_server(site_dir):
+    """The same site with cross-origin isolation, so Pyodide's interrupt buffer works."""
+    srv = SiteServer(
+        site_dir,
+        {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"},
+    )
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: run `make test` (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class PageWatch:
+    """Records what a page requests and logs, to assert that nothing leaves the machine."""
+
+    def __init__(self, page):
+        self.page = page
+        self.requests: list[str] = []
+        self.external: list[str] = []
+        self.failed: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("request", self._on_request)
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+
+    def _on_request(self, request):
+        self.requests.append(request.url)
+        parsed = urlparse(request.url)
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname not in LOCAL_HOSTS:
+            self.external.append(request.url)
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context()
+    # Belt and braces: anything off the machine is aborted (and recorded by PageWatch).
+    ctx.route(
+        lambda url: urlparse(url).hostname not in LOCAL_HOSTS and urlparse(url).scheme in ("http", "https"),
+        lambda route: route.abort(),
+    )
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    pg = context.new_page()
+    pg.watch = PageWatch(pg)
+    return pg
+
+
+def wait_for_demo(page, selector: str, timeout: float = 90_000):
+    """Wait until the demo's Python runtime is ready or failed; return its state."""
+    page.wait_for_function(
+        "sel => { const el = document.querySelector(sel); return el && ['ready', 'error'].includes(el.dataset.state); }",
+        arg=selector,
+        timeout=timeout,
+    )
+    return page.eval_on_selector(selector, "el => el.dataset.state")
+
+
+def copy_site(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest)
+    return dest

@@ -1,0 +1,144 @@
+"""The platform: a strict, offline site whose demos run NumPy in the browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SiteServer, build_site, built_pages, wait_for_demo
+
+SEED_004_RESULT = [4, 3, 4, 2, 4, 3, 2, 3, 4]
+
+
+def test_every_page_is_built(site_dir):
+    pages = built_pages(site_dir)
+    assert "" in pages and "laboratorio/" in pages
+    # Pyodide core and NumPy are served by the site itself.
+    pyodide = site_dir / "assets" / "vendor" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    assert lock["info"]["version"] == "0.27.7"
+    for entry in lock["packages"].values():
+        assert (pyodide / entry["file_name"]).exists()
+    assert (site_dir / "demos" / "imageops.py").exists()
+
+
+def linkcheck(url: str) -> subprocess.CompletedProcess:
+    """linkchecker from `url`, following every link on the local server (others ignored)."""
+    return subprocess.run(
+        [sys.executable, "-m", "linkcheck", "--no-status", "--no-warnings", "-o", "text",
+         "--no-robots", "--ignore-url=^(?!http://127\\.0\\.0\\.1)", url],
+        capture_output=True, text=True, timeout=600,
+    )
+
+
+def test_no_broken_internal_links(server):
+    """Every page, image, script and stylesheet reachable from the home page exists."""
+    proc = linkcheck(server.url)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def test_link_checker_catches_a_broken_link(site_dir, tmp_path):
+    broken = tmp_path / "site"
+    shutil.copytree(site_dir, broken)
+    index = broken / "index.html"
+    index.write_text(index.read_text().replace(
+        "</article>", '<a href="no-such-page/">x</a><img src="missing.png" alt="x"></article>', 1))
+    srv = SiteServer(broken)
+    try:
+        proc = linkcheck(srv.url)
+    finally:
+        srv.close()
+    assert proc.returncode != 0
+    assert "no-such-page" in proc.stdout and "missing.png" in proc.stdout
+
+
+def test_pages_make_no_external_request_and_log_no_error(server, site_dir, page):
+    for path in built_pages(site_dir):
+        page.goto(server.url + path, wait_until="load")
+        if page.query_selector(".demo"):
+            wait_for_demo(page, ".demo")
+        page.wait_for_load_state("networkidle")
+        w = page.watch
+        assert not w.external, f"{path}: requests off the machine: {w.external}"
+        assert not w.failed, f"{path}: failed requests: {w.failed}"
+        assert not w.console_errors, f"{path}: console errors: {w.console_errors}"
+
+
+def test_math_is_typeset(server, page):
+    page.goto(server.url + "laboratorio/")
+    page.wait_for_selector(".arithmatex .katex", timeout=10_000)
+    # Inline and display math both rendered, no KaTeX error left in the page.
+    assert page.locator(".arithmatex .katex-display").count() >= 1
+    assert page.locator(".katex-error").count() == 0
+
+
+def test_numpy_in_the_browser_computes_seed_004_example(server, page):
+    page.goto(server.url + "laboratorio/")
+    assert wait_for_demo(page, '[data-demo="conv-proof"]') == "ready"
+    page.wait_for_function("() => document.querySelector('[data-demo=\"conv-proof\"]').dataset.result")
+    result = json.loads(page.get_attribute('[data-demo="conv-proof"]', "data-result"))
+    assert result == SEED_004_RESULT
+    assert "NumPy" in page.inner_text('[data-demo="conv-proof"] .demo-status')
+
+
+def test_demo_says_why_when_pyodide_is_missing(server, context):
+    """Pyodide blocked: the page stays readable and the demo names what failed."""
+    context.route("**/assets/vendor/pyodide/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(server.url + "laboratorio/")
+    assert wait_for_demo(page, '[data-demo="conv-proof"]') == "error"
+    status = page.inner_text('[data-demo="conv-proof"] .demo-status')
+    assert "No se pudo cargar Python" in status and "Motivo" in status
+    assert "pyodide" in status.lower()
+    assert page.locator("article h1").inner_text().startswith("Laboratorio")
+    assert page.locator("article").inner_text().count("Convolución") >= 1
+
+
+def test_missing_cache_and_registry_give_a_clear_error(tmp_path):
+    """No cache and no registry: the build names the file and the command to fetch it."""
+    code = (
+        "import sys; from pathlib import Path; from lecture_models.sitebuild import vendor\n"
+        "try:\n    vendor.prepare(Path(sys.argv[1]))\n"
+        "except vendor.VendorError as e:\n    print(e); sys.exit(3)\n"
+    )
+    env = {**os.environ, "PATH": str(tmp_path / "no-bin"), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": ""}
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "cache")], cwd=ROOT,
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "pyodide@0.27.7" in proc.stdout and "make vendor" in proc.stdout
+
+
+def test_cdn_setting_switches_pyodide_source(tmp_path):
+    dest = tmp_path / "site"
+    proc = build_site(dest, {"PYODIDE_SOURCE": "cdn"})
+    assert proc.returncode == 0, proc.stderr
+    html = (dest / "laboratorio" / "index.html").read_text()
+    assert 'content="https://cdn.jsdelivr.net/pyodide/v0.27.7/full/"' in html
+    assert not (dest / "assets" / "vendor" / "pyodide").exists()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_no_serious_violations(server, site_dir, browser, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    ctx = browser.new_context(color_scheme=scheme)
+    page = ctx.new_page()
+    problems = []
+    try:
+        for path in built_pages(site_dir):
+            page.goto(server.url + path, wait_until="load")
+            page.wait_for_timeout(300)
+            results = axe.run(page)
+            for v in results.response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    targets = [n["target"] for n in v["nodes"]][:3]
+                    problems.append(f"{path}: {v['id']} ({v['impact']}) {targets}")
+    finally:
+        ctx.close()
+    assert not problems, "\n".join(problems)
