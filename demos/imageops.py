@@ -135,6 +135,7 @@ def _check_fits(image_hw: tuple[int, int], kernel_hw: tuple[int, int],
 
 # ---------------------------------------------------------------------------- sizes
 
+# --8<-- [start:output-size]
 def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
     """Output length of a convolution or pooling: floor((n + 2p - d(k-1) - 1)/s) + 1."""
     n, k = _int_param(n, "n", 1), _int_param(k, "k", 1)
@@ -145,6 +146,7 @@ def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int
         kernel = "El núcleo dilatado" if d > 1 else "El núcleo"
         raise ValueError(f"{kernel} ({eff}) es mayor que la entrada con relleno ({n + 2 * p})")
     return (n + 2 * p - eff) // s + 1
+# --8<-- [end:output-size]
 
 
 def transposed_output_size(n: int, k: int, stride: int = 1, padding: int = 0,
@@ -179,6 +181,7 @@ def _tap(a: np.ndarray, row: int, col: int, step: int, rows: int, cols: int) -> 
     return a[row: row + step * (rows - 1) + 1: step, col: col + step * (cols - 1) + 1: step]
 
 
+# --8<-- [start:conv2d]
 def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: int = 0,
            dilation: int = 1) -> FloatArray:
     """Cross-correlate an image (H, W) or (H, W, C) with a 2-D kernel, as F.conv2d does.
@@ -202,6 +205,7 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: int = 0,
             if i or j:
                 out += w[i, j] * _tap(ap, i * d, j * d, s, out_h, out_w)
     return out
+# --8<-- [end:conv2d]
 
 
 @dataclass(frozen=True)
@@ -350,6 +354,7 @@ def _preset(rows: list[list[float]], scale: float = 1.0) -> FloatArray:
     return k
 
 
+# --8<-- [start:kernels]
 KERNELS: dict[str, FloatArray] = {
     "identity": _preset([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
     "box_blur": _preset([[1, 1, 1], [1, 1, 1], [1, 1, 1]], 1 / 9),
@@ -364,6 +369,7 @@ KERNELS: dict[str, FloatArray] = {
     "x_center": _preset([[1, -1, 1], [-1, 1, -1], [1, -1, 1]]),
     "x_diag_up": _preset([[-1, -1, 1], [-1, 1, -1], [1, -1, -1]]),
 }
+# --8<-- [end:kernels]
 
 KERNEL_LABELS: dict[str, str] = {
     "identity": "Identidad",
