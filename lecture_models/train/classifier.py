@@ -157,12 +157,14 @@ def train_classifier(model, data, *, ctx, ckpt_key: str, epochs: int | None = No
             xb, yb = x_tr[idx], y_tr[idx]
             if augment is not None:
                 xb = augment(xb, gen)
+            # --8<-- [start:step]
             with _autocast(dev):
                 logits = model(_prepare(xb, dev))
                 loss = F.cross_entropy(logits.float(), yb, label_smoothing=label_smoothing)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
+            # --8<-- [end:step]
             losses[i] = loss.detach()
             correct[i] = (logits.argmax(1) == yb).float().mean()
             bar.update(1)
