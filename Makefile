@@ -49,7 +49,7 @@ test: vendor data chromium
 	$(PY) -m pytest
 
 bench: vendor data chromium
-	$(PY) benchmarks/run.py
+	$(PY) tests/benchmarks/run.py $(ARGS)
 
 figures: data
 	$(PY) -m lecture_models figures $(ARGS)
