@@ -18,6 +18,7 @@ GENERATORS = {
     "architectures": "lecture_models.summary:architecture_table",
     "lenet-summary": "lecture_models.sitebuild.tables:lenet_summary",
     "output-size-examples": "lecture_models.sitebuild.tables:output_size_examples",
+    "dice-examples": "lecture_models.sitebuild.tables:dice_examples",
 }
 
 

@@ -28,3 +28,26 @@ def lenet_summary() -> str:
     from lecture_models.summary import summary
 
     return summary(lenet5(), (1, 1, 28, 28)).format_markdown()
+
+
+def _matrix(rows) -> str:
+    return "<br>".join(" ".join(str(v) for v in row) for row in rows)
+
+
+def dice_examples() -> str:
+    """Seed 003's two worked Dice examples, computed by `lecture_models.metrics.dice_score`."""
+    import torch
+
+    from lecture_models.metrics import dice_score
+
+    cases = [
+        ("Binario", [[1, 0, 0], [0, 1, 0], [1, 0, 1]], [[1, 0, 0], [1, 1, 0], [0, 0, 1]], 2),
+        ("Tres clases", [[0, 1, 1], [0, 2, 0], [2, 0, 1]], [[0, 1, 0], [2, 2, 0], [2, 0, 1]], 3),
+    ]
+    lines = ["| Ejemplo | Real | Predicho | Dice por clase (sin fondo) | Dice medio |", "|---|---|---|---|---:|"]
+    for label, real, pred, k in cases:
+        dice = dice_score(torch.tensor(pred), torch.tensor(real), k)[1:]  # class 0 = fondo
+        per_class = ", ".join(f"clase {c + 1}: {float(d):.2f}".replace(".", ",") for c, d in enumerate(dice))
+        mean = f"{float(dice.nanmean()):.2f}".replace(".", ",")
+        lines.append(f"| {label} | {_matrix(real)} | {_matrix(pred)} | {per_class} | **{mean}** |")
+    return "\n".join(lines)

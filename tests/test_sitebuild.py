@@ -1,0 +1,49 @@
+"""Build steps the MkDocs hook calls: generated tables, figure captions, CDN stripping."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lecture_models.sitebuild import captions, generated, tables
+
+
+def test_marker_is_replaced_by_code_output():
+    md = "Texto\n\n<!-- generated: output-size-examples -->\n\nMás texto"
+    out = generated.expand(md)
+    assert "<!--" not in out and "| C1 de LeNet-5" in out and "**28**" in out
+
+
+def test_unknown_marker_fails_the_build_with_the_known_names():
+    with pytest.raises(generated.GeneratedError, match="output-size-examples"):
+        generated.expand("<!-- generated: no-such-table -->")
+
+
+def test_dice_examples_reproduce_seed_003():
+    table = tables.dice_examples()
+    assert "**0,75**" in table and "**0,80**" in table
+
+
+def test_figure_gets_caption_and_provenance(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"version": 1, "figures": {"lenet_curves.svg": {
+        "caption": "Curvas de LeNet-5", "data": "MNIST (10 000 dígitos reales)",
+        "metrics": {"test_accuracy": 0.9843, "epochs": 3}, "device": "cpu (2 núcleos)",
+        "duration_s": 41.26, "seed": 0, "git_commit": "abcdef0123", "command": "python -m lecture_models figures"}}}))
+    html = '<p><img alt="Curvas" src="../figures/lenet_curves.svg" /></p>'
+    out = captions.add_figure_captions(html, manifest)
+    assert out.startswith('<figure class="course-figure"><img alt="Curvas"')
+    assert "Curvas de LeNet-5" in out
+    assert "exactitud en test 98,4\u00a0%" in out and "41,3\u00a0s" in out and "semilla 0" in out
+
+
+def test_figure_missing_from_manifest_fails(tmp_path):
+    with pytest.raises(captions.CaptionError, match="make figures"):
+        captions.add_figure_captions('<p><img alt="x" src="../figures/nope.png"></p>', tmp_path / "manifest.json")
+
+
+def test_cdn_scripts_are_removed():
+    html = ('<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js"></script>'
+            '<script type="module">import mermaid from "https://cdnjs.cloudflare.com/x/mermaid.esm.min.mjs";</script><p>ok</p>')
+    assert captions.strip_cdn_urls(html) == "<p>ok</p>"
