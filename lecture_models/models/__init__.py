@@ -43,3 +43,9 @@ for _builder in (lenet5, alexnet, vgg11, vgg13, vgg16, vgg19, googlenet,
     register(_builder)
 
 # Generative models (unet.py, dcgan.py, diffusion.py) are registered below.
+from .dcgan import Discriminator, Generator, dcgan_discriminator, dcgan_generator, weights_init  # noqa: E402
+from .diffusion import DiffusionUNet, NoiseSchedule, diffusion_unet  # noqa: E402
+from .unet import UNet, unet  # noqa: E402
+
+for _builder in (unet, dcgan_generator, dcgan_discriminator, diffusion_unet):
+    register(_builder)
