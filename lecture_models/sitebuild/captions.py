@@ -17,10 +17,8 @@ FIGURE_P = re.compile(r'<p>\s*(<img\b[^>]*\bsrc="(?:[^"]*/)?figures/([^"/]+)"[^>
 
 # Addresses nbconvert/mkdocs-jupyter write into notebook pages although nothing on the
 # page uses them (Mermaid, MathJax 2 on cdnjs): dropped so no page can reach a CDN.
-CDN_SCRIPT = re.compile(
-    r'<script\b[^>]*\bsrc="https://cdnjs\.cloudflare\.com/[^"]*"[^>]*>\s*</script>'
-    r'|<script\b[^>]*type="module"[^>]*>[^<]*https://cdnjs\.cloudflare\.com/[^<]*</script>'
-)
+CDN_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="(?:https://cdnjs\.cloudflare\.com/[^"]*)?"[^>]*>\s*</script>')
+CDN_URL = re.compile(r'https://cdnjs\.cloudflare\.com/[^"\'\s)]*')
 
 METRIC_LABELS = {
     "test_accuracy": ("exactitud en test", "{:.1%}"),
@@ -94,4 +92,5 @@ def add_figure_captions(html: str, manifest_path: Path) -> str:
 
 
 def strip_cdn_urls(html: str) -> str:
-    return CDN_SCRIPT.sub("", html)
+    """Drop CDN script tags (and empty ones) and blank any other CDN address."""
+    return CDN_URL.sub("", CDN_SCRIPT.sub("", html))

@@ -14,6 +14,16 @@
         throwOnError: false,
       });
     });
+    // Notebook pages (mkdocs-jupyter) keep TeX between dollars in rendered Markdown.
+    document.querySelectorAll(".jupyter-wrapper .jp-RenderedMarkdown").forEach((el) => {
+      renderMathInElement(el, {
+        delimiters: [
+          {left: "$$", right: "$$", display: true},
+          {left: "$", right: "$", display: false},
+        ],
+        throwOnError: false,
+      });
+    });
   }
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(typeset);
   else document.addEventListener("DOMContentLoaded", typeset);
