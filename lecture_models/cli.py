@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--out", type=Path, default=Path("docs/figures"), help="folder for figures and manifest.json")
     f.add_argument("--cache", type=Path, default=Path(".cache/figures"), help="checkpoints for resuming")
     f.add_argument("--no-progress", action="store_true", help="no progress bars")
+    f.add_argument("--threads", type=int, default=None,
+                   help="CPU threads for PyTorch (default: PyTorch's choice; 1 is fastest on a busy machine)")
     f.add_argument("--keep-checkpoints", action="store_true",
                    help="keep checkpoints of finished runs (a rerun then reuses the trained models)")
     sub.add_parser("list", help="list the figure runs")
@@ -100,6 +102,12 @@ def cmd_figures(args, argv) -> int:
         raise UsageError(f"unknown run {', '.join(map(repr, unknown))}; known runs: {', '.join(RUNS)}")
     names = [n for n in RUNS if n in names]  # registry order, no duplicates
     device = resolve_device(args.device)
+    if args.threads is not None:
+        import torch
+
+        if args.threads < 1:
+            raise UsageError(f"--threads {args.threads}: give a positive number")
+        torch.set_num_threads(args.threads)
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # before any cuBLAS call
     set_determinism(device)
     command = " ".join([PROG] + list(argv))

@@ -102,7 +102,7 @@ def run(ctx):
     params = sum(p.numel() for p in model.parameters())
     metrics = {"test_accuracy": acc, "test_loss": hist.test_loss[-1], "epochs": hist.epochs,
                "train_time_s": hist.time_s[-1], "parameters": params}
-    pct = f"{100 * acc:.1f}".replace(".", ",")
+    pct = style.num(100 * acc)
     where = "en CPU" if ctx.device.type == "cpu" else "en GPU"
 
     ctx.save_figure(
@@ -146,7 +146,7 @@ def run(ctx):
     wrong = (pred != y_te).nonzero().flatten()[:16].tolist()
     probs = logits.softmax(1)
     imgs = [x_te[j, 0].cpu().numpy() for j in wrong]
-    titles = [f"real {int(y_te[j])} → {int(pred[j])}\np={probs[j, pred[j]]:.2f}".replace(".", ",") for j in wrong]
+    titles = [f"real {int(y_te[j])} → {int(pred[j])}\np = {style.num(float(probs[j, pred[j]]), 2)}" for j in wrong]
     fig, _ = style.image_grid(imgs, rows=max(1, (len(imgs) + 7) // 8), cols=8, titles=titles, size=1.1)
     ctx.save_figure(
         "lenet_misclassified.png", fig, data=MNIST_DATA_NAME, metrics={**metrics, "errors": int((pred != y_te).sum())},

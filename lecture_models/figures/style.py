@@ -68,3 +68,8 @@ def image_grid(images, *, rows: int, cols: int, titles=None, cmap="gray", size: 
 
 
 apply()
+
+
+def num(x: float, digits: int = 1) -> str:
+    """A number in Spanish notation for labels and alt text: 92.05 -> '92,1'."""
+    return f"{x:.{digits}f}".replace(".", ",")

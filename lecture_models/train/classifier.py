@@ -8,6 +8,7 @@ epoch, so a killed run resumes at the last epoch and ends with the same numbers.
 On CUDA: bf16 autocast and channels_last; on CPU: float32, deterministic.
 """
 import math
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -129,6 +130,8 @@ def train_classifier(model, data, *, ctx, ckpt_key: str, epochs: int | None = No
         opt.load_state_dict(state["optimizer"])
         hist = History.from_dict(state["history"])
         start_epoch = state["epoch"]
+        print(f"{ctx.run_name}: resuming {ckpt_key} from its checkpoint at epoch {start_epoch}/{n_epochs}",
+              file=sys.stderr, flush=True)
 
     key_hash = stable_hash(ckpt_key)
     bar = ctx.progress_bar(total, desc or ckpt_key)
