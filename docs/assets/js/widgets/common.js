@@ -1,0 +1,362 @@
+/* CourseWidgets: small helpers shared by the course's live widgets (no build step).
+ *
+ *   const {h, uid, coalesce, guardKeys, imageSource, numberControl} = CourseWidgets;
+ *
+ * Load after demos.js and before the widgets (widgets/*.js). Everything here is
+ * plain DOM: real <button>, <input>, <select> with <label for>, so each widget works by
+ * keyboard and screen reader, and nothing depends on page scroll or fixed sizes (the
+ * same widget must work in reading mode and in slide mode).
+ */
+(function () {
+  "use strict";
+  const SITE_ROOT = new URL("../../../", document.currentScript.src);
+  let counter = 0;
+
+  /** Create an element: h("button", {type: "button", class: "x"}, "Texto"). */
+  function h(tag, attrs = {}, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") el.className = v;
+      else if (k === "text") el.textContent = v;
+      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c);
+    return el;
+  }
+
+  const uid = (prefix) => `${prefix}-${++counter}`;
+
+  /** Keys typed in our controls stay in the widget: slide navigation must not see them. */
+  function guardKeys(root) {
+    root.addEventListener("keydown", (event) => {
+      if (event.target.closest("input, textarea, select, button, [contenteditable]")) event.stopPropagation();
+    });
+  }
+
+  /** Run `job` at most once at a time; triggers while it runs collapse into one more run
+   * with the latest settings. The widget's data-requested / data-done counters let tests
+   * and benchmarks wait for "everything asked for has been drawn". A call rejected
+   * because another widget's Python was interrupted (worker restarted) is retried once. */
+  function coalesce(el, job) {
+    let running = false, again = false, requested = 0, runs = 0;
+    el.dataset.requested = "0";
+    el.dataset.done = "0";
+    el.dataset.runs = "0";  // computations started: fewer than requests when they coalesce
+    async function pump() {
+      running = true;
+      el.dataset.busy = "true";
+      let retried = false;
+      while (again) {
+        again = false;
+        const ticket = requested;
+        el.dataset.runs = String(++runs);
+        try {
+          await job();
+          retried = false;
+        } catch (err) {
+          const interrupted = err && err.python && err.python.type === "KeyboardInterrupt";
+          if (interrupted && !retried && !again) { retried = true; again = true; continue; }
+          console.warn(err);
+        }
+        el.dataset.done = String(ticket);
+      }
+      running = false;
+      el.dataset.busy = "false";
+    }
+    return function trigger() {
+      requested += 1;
+      el.dataset.requested = String(requested);
+      again = true;
+      if (!running) pump();
+    };
+  }
+
+  /** A labelled slider with a number box beside it, kept in sync. The number box takes
+   * any typed value (the Python side explains bad ones); read() returns its text. */
+  function numberControl({label, name, min, max, value, step = 1, onChange}) {
+    const id = uid("cw-num");
+    const range = h("input", {type: "range", id: id + "-r", name: name + "-range", min, max, step, value, "aria-label": label});
+    const box = h("input", {type: "number", id, name, min, max, step, value, inputmode: "numeric", class: "cw-numbox"});
+    range.addEventListener("input", () => { box.value = range.value; onChange(); });
+    box.addEventListener("input", () => {
+      const v = Number(box.value);
+      if (box.value !== "" && Number.isFinite(v)) range.value = String(Math.min(max, Math.max(min, v)));
+      onChange();
+    });
+    const wrap = h("div", {class: "cw-control"}, h("label", {for: id}, label), range, box);
+    return {
+      el: wrap, range, box,
+      read() { return box.value.trim(); },
+      set(v) { box.value = String(v); range.value = String(v); },
+    };
+  }
+
+  /** The value of a number control for Python: a number, or null with a reason. */
+  function readNumber(control, name) {
+    const text = control.read();
+    if (text === "" && control.box.validity.badInput) {
+      return {error: `«${name}» no es un número que se pueda usar (¿demasiado grande?)`};
+    }
+    if (text === "") return {error: `Escribe un número en «${name}»`};
+    const v = Number(text);
+    if (Number.isNaN(v)) return {error: `«${name}» no es un número: «${text}»`};
+    return {value: v};
+  }
+
+  // ------------------------------------------------------------------ images
+
+  const SAMPLES = [
+    ["camera", "Cámara (gris)"],
+    ["astronaut", "Astronauta"],
+    ["coffee", "Café"],
+    ["chelsea", "Gata Chelsea"],
+  ];
+  const PRE_SIDE = 1024;  // the browser shrinks a huge photo to this before NumPy sees it
+
+  async function decode(blob) {
+    let bitmap = await createImageBitmap(blob);
+    const {width, height} = bitmap;
+    const longest = Math.max(width, height);
+    if (longest > PRE_SIDE) {
+      const s = PRE_SIDE / longest;
+      const small = await createImageBitmap(bitmap, {
+        resizeWidth: Math.max(1, Math.round(width * s)),
+        resizeHeight: Math.max(1, Math.round(height * s)),
+        resizeQuality: "high",
+      });
+      bitmap.close();
+      bitmap = small;
+    }
+    const canvas = document.createElement("canvas");
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    const ctx = canvas.getContext("2d", {willReadFrequently: true});
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    return {rgba: new Uint8Array(data.buffer), width: canvas.width, height: canvas.height,
+            originalWidth: width, originalHeight: height};
+  }
+
+  /** Sample picker + "your own photo" file input. The photo is read in the page
+   * (createImageBitmap), never uploaded; Python (samples.prepare_photo) makes it gray or
+   * RGB and shrinks it to 256 px. onImage(rec, info) gets the uint8 ndarray record. */
+  function imageSource(rt, host, {onImage, onError, sample = "camera"}) {
+    const selId = uid("cw-sample"), fileId = uid("cw-file");
+    const select = h("select", {id: selId},
+      SAMPLES.map(([name, label]) => h("option", {value: name, selected: name === sample}, label)),
+      h("option", {value: "own", disabled: true}, "Tu foto"));
+    const file = h("input", {type: "file", id: fileId, accept: "image/*"});
+    const notice = h("p", {class: "cw-notice", "aria-live": "polite"});
+    const el = h("div", {class: "cw-source"},
+      h("div", {class: "cw-control"}, h("label", {for: selId}, "Foto de ejemplo"), select),
+      h("div", {class: "cw-control"}, h("label", {for: fileId}, "o tu propia foto"), file),
+      notice);
+    let current = null;
+    let loadSeq = 0, loaded = 0;
+    host.dataset.loaded = "0";  // photo loads finished, good or bad (tests wait on it)
+    const finished = () => { host.dataset.loaded = String(++loaded); };
+
+    async function use(blob, name, own) {
+      const seq = ++loadSeq;
+      notice.textContent = `Leyendo ${name}…`;
+      let pixels;
+      try {
+        pixels = await decode(blob);
+      } catch (err) {
+        if (seq !== loadSeq) return;
+        const isImage = blob.type && blob.type.startsWith("image/");
+        notice.textContent = "";
+        onError(new Error(isImage
+          ? `No se pudo leer ${name}: el archivo parece dañado o incompleto. Prueba con otra foto.`
+          : `${name} no es una imagen que el navegador sepa leer (PNG, JPEG, GIF, WebP…). Elige una foto.`));
+        finished();
+        return;
+      }
+      try {
+        const rec = CourseRuntime.ndarray(pixels.rgba, [pixels.height, pixels.width, 4]);
+        const out = await rt.call("demos.samples", "prepare_photo", [rec]);
+        if (seq !== loadSeq) return;
+        const [h0, w0] = out.image.shape;
+        let text = `${name}: ${w0}×${h0} px${out.gray ? ", en gris" : ", en color"}.`;
+        if (pixels.originalWidth !== w0 || pixels.originalHeight !== h0) {
+          text = `${name} medía ${pixels.originalWidth}×${pixels.originalHeight} px; se ha reducido a `
+            + `${w0}×${h0} px (promedio por áreas) para que cada cálculo sea instantáneo.`;
+        }
+        if (own) text += " La foto no sale de tu equipo.";
+        notice.textContent = text;
+        current = out.image;
+        if (own) select.value = "own";
+        onImage(out.image, {name, downscaled: out.downscaled});
+      } catch (err) {
+        if (seq !== loadSeq) return;
+        notice.textContent = "";
+        onError(err);
+      }
+      finished();
+    }
+
+    async function loadSample(name) {
+      try {
+        const resp = await fetch(new URL(`assets/samples/${name}.png`, SITE_ROOT));
+        if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+        await use(await resp.blob(), "Foto de ejemplo", false);
+      } catch (err) {
+        onError(new Error(`No se pudo cargar la foto de ejemplo «${name}»: ${err.message}`));
+        finished();
+      }
+    }
+
+    select.addEventListener("change", () => { if (select.value !== "own") loadSample(select.value); });
+    file.addEventListener("change", () => {
+      const f = file.files && file.files[0];
+      if (!f) return;
+      use(f, `«${f.name}»`, true);
+    });
+    return {el, select, file, notice, current: () => current, start: () => loadSample(select.value)};
+  }
+
+  // ----------------------------------------------------------------- drawing
+
+  /** Draw a number grid on a canvas sized to its container (crisp after resizes).
+   * opts: cell (px), decimals, highlight (Set of "r,c": outlined), accent (filled orange),
+   * muted (grey, e.g. padding zeros), blank (drawn empty), label (aria text prefix). */
+  function drawGrid(canvas, values, opts = {}) {
+    const rows = values.length, cols = rows ? values[0].length : 0;
+    const {decimals = 0, highlight = new Set(), accent = new Set(), blank = new Set(),
+           muted = new Set()} = opts;
+    const cell = opts.cell || 40;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.max(1, Math.round(cols * cell * dpr));
+    canvas.height = Math.max(1, Math.round(rows * cell * dpr));
+    canvas.style.width = `${cols * cell}px`;
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    let lo = Infinity, hi = -Infinity;
+    for (const row of values) for (const v of row) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const span = hi - lo || 1;
+    ctx.font = `${Math.round(cell * 0.36)}px sans-serif`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    const texts = [];
+    for (let i = 0; i < rows; i++) {
+      const rowText = [];
+      for (let j = 0; j < cols; j++) {
+        const key = `${i},${j}`, v = values[i][j];
+        const x = j * cell, y = i * cell;
+        if (blank.has(key)) {
+          ctx.fillStyle = "#fafafa";
+          ctx.fillRect(x, y, cell, cell);
+          rowText.push("·");
+        } else {
+          const g = Math.round(245 - 110 * (v - lo) / span);  // light cells: dark text stays >= 4.5:1
+          ctx.fillStyle = accent.has(key) ? "#ffcc80" : muted.has(key) ? "#e6e6e6"
+            : `rgb(${g},${g},${Math.min(255, g + 12)})`;
+          ctx.fillRect(x, y, cell, cell);
+          ctx.fillStyle = muted.has(key) ? "#555" : "#111";
+          const t = Number(v.toFixed(decimals)).toString();
+          ctx.fillText(t, x + cell / 2, y + cell / 2);
+          rowText.push(t);
+        }
+        ctx.strokeStyle = "#777";
+        ctx.lineWidth = 1;
+        ctx.strokeRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
+      }
+      texts.push(rowText.join(", "));
+    }
+    // The highlighted window: one thick outline around its cells.
+    ctx.strokeStyle = "#d84315";
+    ctx.lineWidth = 3;
+    for (const key of highlight) {
+      const [i, j] = key.split(",").map(Number);
+      ctx.strokeRect(j * cell + 1.5, i * cell + 1.5, cell - 3, cell - 3);
+    }
+    const label = opts.label ? opts.label + ". " : "";
+    canvas.setAttribute("aria-label", `${label}Matriz ${rows}×${cols}: ${texts.join("; ")}`);
+  }
+
+  /** A cell size that fits `cols` cells in the container's width (between 22 and 44 px). */
+  function fitCell(container, cols, share = 1) {
+    const width = container.clientWidth || 600;
+    return Math.max(22, Math.min(44, Math.floor((width * share) / Math.max(cols, 1)) - 2));
+  }
+
+  /** Call fn when the element's width changes (window resize, slide mode, sidebars). */
+  function onResize(el, fn) {
+    if (typeof ResizeObserver === "undefined") return;
+    let last = el.clientWidth;
+    new ResizeObserver(() => {
+      if (el.clientWidth !== last) { last = el.clientWidth; fn(); }
+    }).observe(el);
+  }
+
+  /** ndarray record (2-D) -> array of rows. */
+  function rows(rec) {
+    const data = CourseRuntime.toTyped(rec);
+    const [r, c = 1] = rec.shape;
+    return Array.from({length: r}, (_, i) => Array.from(data.slice(i * c, (i + 1) * c)));
+  }
+
+  /** A figure with a canvas (role=img) and a caption. */
+  function canvasFigure(caption, {pixelated = true, cls = ""} = {}) {
+    const canvas = h("canvas", {role: "img", "aria-label": caption, class: pixelated ? "cw-pixels" : ""});
+    const cap = h("figcaption", {text: caption});
+    const fig = h("figure", {class: `cw-figure ${cls}`}, canvas, cap);
+    return {fig, canvas, cap};
+  }
+
+  /** Play/pause/step/reset buttons around a step index (-1 = before the first step).
+   * Playing advances every 0.9 s and stops at the last step or when the page is left. */
+  function player(el, {onStep, total}) {
+    let index = -1, timer = null;
+    const play = h("button", {type: "button", "aria-pressed": "false"}, "▶ Reproducir");
+    const next = h("button", {type: "button"}, "Paso siguiente ›");
+    const prev = h("button", {type: "button"}, "‹ Paso anterior");
+    const reset = h("button", {type: "button"}, "⟲ Reiniciar");
+    const bar = h("div", {class: "cw-controls", role: "group", "aria-label": "Controles del paso a paso"},
+      play, prev, next, reset);
+    function go(i) {
+      index = Math.max(-1, Math.min(total() - 1, i));
+      onStep(index);
+      next.disabled = index >= total() - 1;
+      prev.disabled = index < 0;
+      if (index >= total() - 1) stop();
+    }
+    function stop() {
+      clearInterval(timer);
+      timer = null;
+      play.setAttribute("aria-pressed", "false");
+      play.textContent = "▶ Reproducir";
+    }
+    play.addEventListener("click", () => {
+      if (timer) { stop(); return; }
+      if (index >= total() - 1) go(-1);
+      play.setAttribute("aria-pressed", "true");
+      play.textContent = "⏸ Pausa";
+      timer = setInterval(() => {
+        if (!el.isConnected) { stop(); return; }  // page left (instant navigation)
+        go(index + 1);
+      }, 900);
+      go(index + 1);
+    });
+    next.addEventListener("click", () => { stop(); go(index + 1); });
+    prev.addEventListener("click", () => { stop(); go(index - 1); });
+    reset.addEventListener("click", () => { stop(); go(-1); });
+    return {bar, go, stop, get index() { return index; }};
+  }
+
+  /** Short number for ranges and sums: at most 3 decimals, with a decimal point as in
+   * NumPy's output and the kernel cells. */
+  function fmt(v) {
+    if (!Number.isFinite(v)) return String(v);
+    const r = Math.round(v * 1000) / 1000;
+    return String(Object.is(r, -0) ? 0 : r);
+  }
+
+  window.CourseWidgets = {
+    h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, fitCell,
+    onResize, rows, canvasFigure, fmt, player, SAMPLES, SITE_ROOT,
+  };
+})();

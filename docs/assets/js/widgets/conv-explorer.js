@@ -1,0 +1,183 @@
+/* conv-explorer: a photo (bundled or the reader's own), an editable kernel and sliders
+ * for stride, padding and dilation; NumPy (demos/samples.py -> imageops.conv2d) filters
+ * the photo in the browser while the slider moves.
+ *
+ *   <div class="demo" data-demo="conv-explorer" data-preset="sobel_x" data-sample="camera"></div>
+ *
+ * Every change asks for one update; at most one computation is in flight and the latest
+ * settings win (CourseWidgets.coalesce). Bad input is explained inline by Python's
+ * message and the widget keeps working.
+ */
+(function () {
+  "use strict";
+  const {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, canvasFigure,
+         fmt} = CourseWidgets;
+
+  /** 0.1111… -> "1/9", 0.0625 -> "1/16": presets read as the lectures write them. */
+  function showValue(v) {
+    if (Number.isInteger(v)) return String(v);
+    for (const den of [2, 4, 8, 9, 16]) {
+      const num = v * den;
+      if (Math.abs(num - Math.round(num)) < 1e-9) return `${Math.round(num)}/${den}`;
+    }
+    return String(Number(v.toPrecision(6)));
+  }
+
+  CourseDemos.register("conv-explorer", (el, rt, ui) => {
+    guardKeys(el);
+    let size = 3;
+    let cells = [];  // rows of <input>
+    let presets = [];
+
+    // ---- kernel
+    const presetId = uid("cw-preset"), sizeId = uid("cw-ksize");
+    const presetSel = h("select", {id: presetId}, h("option", {value: ""}, "Personalizado"));
+    const sizeSel = h("select", {id: sizeId},
+      [1, 2, 3, 4, 5, 6, 7].map((n) => h("option", {value: n, selected: n === 3}, `${n}×${n}`)));
+    const grid = h("div", {class: "cw-kernel", role: "group", "aria-label": "Núcleo (filtro) editable"});
+    const kernelBox = h("fieldset", {class: "cw-fieldset"}, h("legend", {text: "Núcleo"}),
+      h("div", {class: "cw-row"},
+        h("div", {class: "cw-control"}, h("label", {for: presetId}, "Filtro predefinido"), presetSel),
+        h("div", {class: "cw-control"}, h("label", {for: sizeId}, "Tamaño"), sizeSel)),
+      grid,
+      h("p", {class: "cw-hint", text: "Escribe números: -1, 0.5 o fracciones como 1/9."}));
+
+    function buildGrid(values) {
+      grid.textContent = "";
+      grid.style.gridTemplateColumns = `repeat(${size}, minmax(2.6rem, 3.6rem))`;
+      cells = values.map((row, i) => row.map((v, j) => {
+        const input = h("input", {type: "text", inputmode: "decimal", value: v, size: 4,
+                                  "aria-label": `Núcleo, fila ${i + 1}, columna ${j + 1}`});
+        input.addEventListener("input", () => { presetSel.value = ""; update(); });
+        grid.append(input);
+        return input;
+      }));
+    }
+    function readGrid() { return cells.map((row) => row.map((c) => c.value)); }
+    function resize(n) {
+      const old = readGrid(), m = old.length, o = Math.floor((n - m) / 2);
+      size = n;
+      buildGrid(Array.from({length: n}, (_, i) => Array.from({length: n}, (_, j) => {
+        const r = i - o, c = j - o;
+        return r >= 0 && r < m && c >= 0 && c < m ? old[r][c] : "0";
+      })));
+    }
+    function applyPreset(name) {
+      const p = presets.find((q) => q.name === name);
+      if (!p) return;
+      const values = CourseWidgets.rows(p.kernel).map((row) => row.map(showValue));
+      size = values.length;
+      sizeSel.value = String(size);
+      presetSel.value = name;
+      buildGrid(values);
+    }
+    presetSel.addEventListener("change", () => { applyPreset(presetSel.value); update(); });
+    sizeSel.addEventListener("change", () => { resize(Number(sizeSel.value)); presetSel.value = ""; update(); });
+    buildGrid([["0", "0", "0"], ["0", "1", "0"], ["0", "0", "0"]]);
+
+    // ---- hyper-parameters
+    const stride = numberControl({label: "Paso (stride)", name: "stride", min: 1, max: 5, value: 1, onChange: () => update()});
+    const padding = numberControl({label: "Relleno (padding)", name: "padding", min: 0, max: 5, value: 0, onChange: () => update()});
+    const dilation = numberControl({label: "Dilatación", name: "dilation", min: 1, max: 5, value: 1, onChange: () => update()});
+    const symId = uid("cw-sym");
+    const symmetric = h("input", {type: "checkbox", id: symId});
+    symmetric.addEventListener("change", () => update());
+    const params = h("fieldset", {class: "cw-fieldset"}, h("legend", {text: "Hiperparámetros"}),
+      stride.el, padding.el, dilation.el,
+      h("div", {class: "cw-control cw-check"}, symmetric,
+        h("label", {for: symId}, "Escala centrada en cero (gris medio = 0)")));
+
+    // ---- images
+    const input = canvasFigure("Entrada");
+    const output = canvasFigure("Salida");
+    const result = h("p", {class: "cw-result"});
+    const live = h("p", {class: "cw-sr", "aria-live": "polite"});
+    const source = imageSource(rt, el, {
+      sample: el.dataset.sample || "camera",
+      onImage(img) {
+        ui.drawImage(input.canvas, img);
+        const [hh, ww, c = 1] = img.shape;
+        input.cap.textContent = `Entrada: ${ww}×${hh} px${c > 1 ? ", color" : ", gris"}`;
+        input.canvas.setAttribute("aria-label", `Foto de entrada de ${ww}×${hh} píxeles${c > 1 ? " en color" : " en gris"}`);
+        update();
+      },
+      onError(err) { ui.error(err); },
+    });
+    el.append(source.el, h("div", {class: "cw-row cw-top"}, kernelBox, params),
+              h("div", {class: "demo-row cw-images"}, input.fig, output.fig), result, live);
+
+    // ---- the computation
+    let liveTimer = null;
+    function say(text) {  // screen readers hear the result once the slider rests
+      result.textContent = text;
+      clearTimeout(liveTimer);
+      liveTimer = setTimeout(() => { live.textContent = text; }, 400);
+    }
+    function markCell(err) {
+      for (const row of cells) for (const c of row) c.removeAttribute("aria-invalid");
+      for (const ctl of [stride, padding, dilation]) ctl.box.removeAttribute("aria-invalid");
+      if (!err) return;
+      const msg = (err.python ? err.python.message : err.message) || "";
+      const m = /celda \((\d+), (\d+)\)/.exec(msg);
+      if (m && cells[m[1] - 1] && cells[m[1] - 1][m[2] - 1]) cells[m[1] - 1][m[2] - 1].setAttribute("aria-invalid", "true");
+      if (/paso/i.test(msg)) stride.box.setAttribute("aria-invalid", "true");
+      if (/relleno/i.test(msg)) padding.box.setAttribute("aria-invalid", "true");
+      if (/dilataci/i.test(msg)) dilation.box.setAttribute("aria-invalid", "true");
+    }
+    function fail(err) {
+      ui.error(err);
+      markCell(err);
+      output.fig.classList.add("cw-stale");
+      output.canvas.setAttribute("aria-label", "Salida sin actualizar: corrige el error indicado");
+      say("Sin resultado: " + (err.python ? err.python.message : err.message));
+      el.dataset.outputShape = "";
+    }
+
+    async function compute() {
+      const img = source.current();
+      if (!img) return;
+      const values = {};
+      for (const [key, ctl, name] of [["stride", stride, "Paso"], ["padding", padding, "Relleno"], ["dilation", dilation, "Dilatación"]]) {
+        const r = readNumber(ctl, name);
+        if (r.error) { fail(new Error(r.error)); return; }
+        values[key] = r.value;
+      }
+      let out;
+      try {
+        out = await rt.call("demos.samples", "conv_preview", [img, readGrid()],
+                            {...values, symmetric: symmetric.checked});
+      } catch (err) {
+        if (err.python && err.python.type === "KeyboardInterrupt") throw err;  // retried
+        fail(err);
+        return;
+      }
+      ui.error(null);
+      markCell(null);
+      ui.drawImage(output.canvas, out.image);
+      output.fig.classList.remove("cw-stale");
+      const [ih, iw] = img.shape, [oh, ow, c = 1] = out.shape;
+      output.canvas.style.width = `${Math.min(100, 100 * ow / iw)}%`;
+      output.cap.textContent = `Salida: ${ow}×${oh} px`;
+      const [kh] = out.kernel.shape;
+      const {stride: s, padding: p, dilation: d} = values;
+      const formula = `⌊(${ih} + 2·${p} − ${d}·(${kh}−1) − 1)/${s}⌋ + 1 = ${oh}`;
+      const scale = symmetric.checked
+        ? `gris medio = 0, blanco = ${fmt(out.shown[1])}, negro = ${fmt(out.shown[0])}`
+        : `negro = mínimo, blanco = máximo`;
+      const text = `Salida de ${ow}×${oh} px (alto: ${formula}). Valores de ${fmt(out.min)} a ${fmt(out.max)}; ${scale}.`;
+      say(text);
+      output.canvas.setAttribute("aria-label", `Foto filtrada de ${ow}×${oh} píxeles; valores de ${fmt(out.min)} a ${fmt(out.max)}`);
+      el.dataset.outputShape = out.shape.join(",");
+      el.dataset.range = `${out.min},${out.max}`;
+    }
+    const update = coalesce(el, compute);
+
+    rt.call("demos.samples", "kernel_presets").then((list) => {
+      presets = list;
+      for (const p of list) presetSel.append(h("option", {value: p.name}, p.label));
+      applyPreset(el.dataset.preset || "sobel_x");
+      update();
+    }).catch((err) => ui.error(err));
+    source.start();
+  });
+})();

@@ -1,0 +1,110 @@
+/* conv-steps: a small convolution computed window by window. The window is outlined on
+ * the (padded) input, its element-wise products and their sum are shown, and the
+ * output fills in cell by cell. Python (samples.conv_steps -> imageops.conv2d_steps)
+ * computes every step once; the buttons only move through them.
+ *
+ *   <div class="demo" data-demo="conv-steps"></div>                 (seed 004's 5×5 example)
+ *   <div class="demo" data-demo="conv-steps" data-matrix="[[...]]" data-kernel="[[...]]"></div>
+ */
+(function () {
+  "use strict";
+  const {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player} = CourseWidgets;
+
+  const MATRICES = {
+    seed004: {
+      image: [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]],
+      kernel: [[1, 0, 1], [0, 1, 0], [1, 0, 1]],
+    },
+  };
+
+  function parseMatrix(text, fallback) {
+    if (!text) return fallback;
+    try { return JSON.parse(text); } catch (err) { return fallback; }
+  }
+
+  CourseDemos.register("conv-steps", (el, rt, ui) => {
+    guardKeys(el);
+    const preset = MATRICES[el.dataset.matrix] || MATRICES.seed004;
+    const image = parseMatrix(el.dataset.matrix && !MATRICES[el.dataset.matrix] ? el.dataset.matrix : "", preset.image);
+    const kernel = parseMatrix(el.dataset.kernel, preset.kernel);
+    const asRec = (m) => CourseRuntime.ndarray(Float64Array.from(m.flat()), [m.length, m[0].length]);
+
+    const strideId = uid("cw-s"), padId = uid("cw-p");
+    const strideSel = h("select", {id: strideId}, [1, 2].map((n) => h("option", {value: n}, String(n))));
+    const padSel = h("select", {id: padId}, [0, 1, 2].map((n) => h("option", {value: n}, String(n))));
+    const settings = h("div", {class: "cw-row"},
+      h("div", {class: "cw-control"}, h("label", {for: strideId}, "Paso (stride)"), strideSel),
+      h("div", {class: "cw-control"}, h("label", {for: padId}, "Relleno (padding)"), padSel));
+
+    const inFig = canvasFigure("Entrada (con el relleno en gris)", {pixelated: false});
+    const kFig = canvasFigure("Núcleo", {pixelated: false});
+    const outFig = canvasFigure("Salida", {pixelated: false});
+    const products = h("table", {class: "cw-products"});
+    const sum = h("p", {class: "cw-step-text", "aria-live": "polite"});
+    const mats = h("div", {class: "cw-matrices"}, inFig.fig, kFig.fig, outFig.fig);
+    let data = null;
+    const steps = player(el, {onStep: draw, total: () => (data ? data.steps.length : 0)});
+    el.append(settings, steps.bar, mats, products, sum);
+
+    function draw(i) {
+      if (!data) return;
+      const padded = rows(data.padded), k = rows(data.kernel), out = rows(data.output);
+      const p = Number(padSel.value);
+      const cols = padded[0].length + k[0].length + out[0].length;
+      const cell = fitCell(el, cols + 2);
+      const muted = new Set();
+      padded.forEach((row, r) => row.forEach((_, c) => {
+        if (r < p || c < p || r >= padded.length - p || c >= row.length - p) muted.add(`${r},${c}`);
+      }));
+      const step = i >= 0 ? data.steps[i] : null;
+      const win = new Set();
+      if (step) for (const r of step.rows) for (const c of step.cols) win.add(`${r},${c}`);
+      drawGrid(inFig.canvas, padded, {cell, muted, highlight: win, accent: win, label: "Entrada"});
+      drawGrid(kFig.canvas, k, {cell, decimals: 2, label: "Núcleo"});
+      const blank = new Set();
+      out.forEach((row, r) => row.forEach((_, c) => {
+        if (r * row.length + c > i) blank.add(`${r},${c}`);
+      }));
+      const here = step ? new Set([step.position.join(",")]) : new Set();
+      drawGrid(outFig.canvas, out, {cell, blank, accent: here, highlight: here, decimals: 2, label: "Salida calculada hasta ahora"});
+      el.dataset.step = String(i);
+      products.textContent = "";
+      if (!step) {
+        sum.textContent = `Listo: ${data.steps.length} ventanas. Pulsa «Paso siguiente» o «Reproducir».`;
+        return;
+      }
+      const w = rows(step.window), pr = rows(step.products);
+      products.append(h("caption", {text: "Productos elemento a elemento (entrada × núcleo)"}),
+        ...w.map((row, r) => h("tr", {}, row.map((v, c) => h("td", {}, `${fmt(v)}×${fmt(k[r][c])} = ${fmt(pr[r][c])}`)))));
+      const [r0, c0] = step.position;
+      sum.textContent = `Paso ${i + 1} de ${data.steps.length}: ventana en filas ${step.rows[0] + 1}–${step.rows.at(-1) + 1}`
+        + ` y columnas ${step.cols[0] + 1}–${step.cols.at(-1) + 1} de la entrada con relleno. `
+        + `Suma de los productos: ${pr.flat().map(fmt).join(" + ")} = ${fmt(step.total)} → salida (${r0 + 1}, ${c0 + 1}).`;
+      el.dataset.total = String(step.total);
+    }
+
+    async function compute() {
+      try {
+        data = await rt.call("demos.samples", "conv_steps", [asRec(image), asRec(kernel)],
+                             {stride: Number(strideSel.value), padding: Number(padSel.value)});
+        ui.error(null);
+      } catch (err) {
+        if (err.python && err.python.type === "KeyboardInterrupt") throw err;
+        data = null;
+        ui.error(err);
+        return;
+      }
+      const [oh, ow] = data.output.shape;
+      outFig.cap.textContent = `Salida ${oh}×${ow}`;
+      el.dataset.output = JSON.stringify(rows(data.output));
+      steps.stop();
+      steps.go(-1);
+    }
+    const update = coalesce(el, compute);
+    strideSel.addEventListener("change", update);
+    padSel.addEventListener("change", update);
+    onResize(el, () => draw(steps.index));
+    update();
+  });
+
+})();

@@ -1,0 +1,118 @@
+/* python-cell: the reader's own NumPy code on a photo. The code receives the photo as
+ * `img` and returns an image (demos/usercode.py runs it); errors show as a short
+ * traceback of the reader's lines. "Detener" stops a runaway loop with rt.interrupt():
+ * a KeyboardInterrupt when the page is cross-origin isolated, otherwise a fresh Python
+ * worker. Either way the cell keeps working without reloading the page.
+ *
+ *   <div class="demo" data-demo="python-cell" data-sample="astronaut"></div>
+ */
+(function () {
+  "use strict";
+  const {h, uid, guardKeys, imageSource, canvasFigure, fmt} = CourseWidgets;
+
+  const EXAMPLE = [
+    "# img: la foto actual, un arreglo de NumPy (alto × ancho, o alto × ancho × 3)",
+    "# con valores de 0 a 255. Devuelve otra imagen con «return».",
+    "gris = img.mean(axis=2) if img.ndim == 3 else img.astype(float)",
+    "bordes = np.abs(gris[:, 1:] - gris[:, :-1])  # diferencia entre vecinos horizontales",
+    "return bordes",
+    "",
+  ].join("\n");
+
+  CourseDemos.register("python-cell", (el, rt, ui) => {
+    guardKeys(el);
+    const codeId = uid("cw-code"), helpId = uid("cw-help");
+    const code = h("textarea", {id: codeId, class: "cw-code", spellcheck: "false", autocapitalize: "off",
+                                autocomplete: "off", "aria-describedby": helpId, rows: 8});
+    code.value = el.dataset.code || EXAMPLE;
+    const runBtn = h("button", {type: "button"}, "▶ Ejecutar");
+    const stopBtn = h("button", {type: "button", disabled: true}, "■ Detener");
+    const resetBtn = h("button", {type: "button"}, "Restaurar el ejemplo");
+    const result = h("p", {class: "cw-result", role: "status", "aria-live": "polite"});
+    const stdout = h("pre", {class: "cw-stdout", "aria-label": "Salida de print()"});
+    const input = canvasFigure("Entrada (img)");
+    const output = canvasFigure("Lo que devuelve tu código");
+    const source = imageSource(rt, el, {
+      sample: el.dataset.sample || "camera",
+      onImage(img) {
+        ui.drawImage(input.canvas, img);
+        const [hh, ww, c = 1] = img.shape;
+        input.cap.textContent = `Entrada (img): forma (${img.shape.join(", ")}), uint8`;
+        input.canvas.setAttribute("aria-label", `Foto de entrada de ${ww}×${hh} píxeles${c > 1 ? " en color" : " en gris"}`);
+        run();
+      },
+      onError(err) { ui.error(err); },
+    });
+    el.append(source.el,
+      h("label", {for: codeId, class: "cw-code-label"}, "Tu código (Python con NumPy como np)"),
+      h("p", {id: helpId, class: "cw-hint"},
+        "Recibe la foto en «img» y devuelve una imagen con «return». Ctrl+Enter ejecuta; "
+        + "«Detener» corta un bucle que no termina."),
+      code, h("div", {class: "cw-controls"}, runBtn, stopBtn, resetBtn), result, stdout,
+      h("div", {class: "demo-row cw-images"}, input.fig, output.fig));
+
+    let running = false, runs = 0;
+    el.dataset.runs = "0";
+
+    async function run() {
+      if (running) return;
+      const img = source.current();
+      if (!img) { ui.error(new Error("La foto aún no está lista.")); return; }
+      running = true;
+      runBtn.setAttribute("aria-disabled", "true");  // not disabled: keyboard focus stays on it
+      stopBtn.disabled = false;
+      el.dataset.busy = "true";
+      result.textContent = rt.state === "ready" ? "Ejecutando tu código…" : "Esperando a Python…";
+      stdout.textContent = "";
+      try {
+        const out = await rt.call("demos.usercode", "run", [code.value, img]);
+        stdout.textContent = out.stdout || "";
+        if (out.error) {
+          const interrupted = out.error.type === "KeyboardInterrupt";
+          ui.error({python: out.error, message: out.error.message});
+          result.textContent = interrupted ? "Detenido. Puedes corregir el código y ejecutarlo de nuevo."
+            : `Error: ${out.error.message}`;
+          output.fig.classList.add("cw-stale");
+        } else {
+          ui.error(null);
+          ui.drawImage(output.canvas, out.image);
+          output.fig.classList.remove("cw-stale");
+          const [oh, ow] = out.shape;
+          output.canvas.style.width = `${Math.min(100, 100 * ow / img.shape[1])}%`;
+          output.cap.textContent = `Resultado: forma (${out.shape.join(", ")}), ${out.dtype}`;
+          output.canvas.setAttribute("aria-label", `Imagen devuelta por tu código, ${ow}×${oh} píxeles`);
+          result.textContent = `Tu código devolvió un arreglo ${out.dtype} de forma (${out.shape.join(", ")}) `
+            + `con valores de ${fmt(out.min)} a ${fmt(out.max)}`
+            + (out.stretched ? "; se muestra reescalado: mínimo en negro, máximo en blanco." : ".");
+          el.dataset.outputShape = out.shape.join(",");
+        }
+      } catch (err) {  // the worker was replaced ("Detener" without isolation) or failed
+        ui.error(err);
+        result.textContent = err.python && err.python.type === "KeyboardInterrupt"
+          ? "Detenido: Python se está reiniciando (unos segundos); luego puedes ejecutar de nuevo."
+          : `Error: ${err.message}`;
+        output.fig.classList.add("cw-stale");
+      } finally {
+        running = false;
+        runBtn.removeAttribute("aria-disabled");
+        stopBtn.disabled = true;
+        el.dataset.busy = "false";
+        el.dataset.runs = String(++runs);
+      }
+    }
+
+    runBtn.addEventListener("click", run);
+    stopBtn.addEventListener("click", () => {
+      result.textContent = "Deteniendo…";
+      rt.interrupt();
+    });
+    resetBtn.addEventListener("click", () => { code.value = EXAMPLE; code.focus(); });
+    code.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        run();
+      }
+    });
+    source.start();
+  });
+})();

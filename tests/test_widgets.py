@@ -1,0 +1,599 @@
+"""The live widgets: their Python side natively, then the widgets themselves in Chromium.
+
+Browser tests drive the real controls (fill, click, keyboard, file input) on the demos
+page, compare what the widgets draw with ``demos.imageops`` computed here natively, and
+check that every bad input gives a clear inline message and that the widget keeps
+working afterwards (a good input right after gives the right output). One page load per
+group of cases: Pyodide takes several seconds to start.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import ROOT, SiteServer
+from demos import imageops as ops
+from demos import samples, usercode
+
+SAMPLES = ROOT / "docs" / "assets" / "samples"
+WIDGETS = sorted(p.name for p in (ROOT / "docs" / "assets" / "js" / "widgets").glob("*.js"))
+WIDGET_JS = ["assets/js/widgets/common.js"] + [f"assets/js/widgets/{n}" for n in WIDGETS if n != "common.js"]
+WIDGET_CSS = "assets/css/widgets.css"
+CONV = '[data-demo="conv-explorer"]'
+STEPS = '[data-demo="conv-steps"]'
+POOL = '[data-demo="pool-explorer"]'
+TRANS = '[data-demo="transposed-steps"]'
+QUIZ = '[data-demo="output-size-quiz"]'
+CELL = '[data-demo="python-cell"]'
+
+
+def sample(name: str) -> np.ndarray:
+    return np.asarray(Image.open(SAMPLES / f"{name}.png"))
+
+
+def png(array: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(array).save(buf, "PNG")
+    return buf.getvalue()
+
+
+# ============================================================ Python side, natively
+
+def test_samples_are_small_public_domain_photos():
+    files = sorted(SAMPLES.glob("*.png"))
+    assert {p.stem for p in files} == {"camera", "astronaut", "coffee", "chelsea"}
+    assert sum(p.stat().st_size for p in files) < 400_000
+    readme = (SAMPLES / "README.md").read_text()
+    for p in files:
+        assert max(Image.open(p).size) <= 256 and p.name in readme
+    assert "CC0" in readme and "dominio público" in readme.lower()
+
+
+def test_conv_preview_is_conv2d_then_display_scaling():
+    img = sample("camera")[:40, :50]
+    out = samples.conv_preview(img, [["1/16", "1/8", "1/16"], ["1/8", "1/4", "1/8"], ["1/16", "1/8", "1/16"]],
+                               stride=2, padding=1.0, dilation=1)
+    ref = ops.conv2d(img.astype(np.float32), ops.KERNELS["gaussian"], stride=2, padding=1)
+    np.testing.assert_array_equal(out["image"], ops.normalize_for_display(ref)[0])
+    assert out["shape"] == [20, 25] and out["min"] == pytest.approx(ref.min())
+    with pytest.raises(ValueError, match="como máximo 64"):
+        samples.conv_preview(img, [["1"]], padding=1000)
+
+
+def test_prepare_photo_grays_flattens_alpha_and_downscales():
+    rgba = np.zeros((600, 300, 4), np.uint8)
+    rgba[..., :3], rgba[..., 3] = 100, 255
+    rgba[0, 0, 3] = 0  # a transparent pixel is laid on white
+    out = samples.prepare_photo(rgba)
+    assert out["gray"] and out["downscaled"] and out["image"].shape == (256, 128)
+    assert out["original"] == [600, 300] and out["image"].dtype == np.uint8
+    color = samples.prepare_photo(np.dstack([np.full((2, 3, 3), [10, 20, 30], np.uint8), np.full((2, 3), 255, np.uint8)]))
+    assert color["image"].shape == (2, 3, 3) and not color["downscaled"]
+    with pytest.raises(ValueError, match="RGBA"):
+        samples.prepare_photo(np.zeros((4, 4, 3), np.uint8))
+
+
+def test_steps_records_match_imageops():
+    rec = samples.conv_steps([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]],
+                             [[1, 0, 1], [0, 1, 0], [1, 0, 1]])
+    assert [s["total"] for s in rec["steps"]] == [4, 3, 4, 2, 4, 3, 2, 3, 4]
+    tr = samples.transpose_steps([[0, 1], [2, 3]], [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(tr["steps"][-1]["running_sum"], [[0, 1, 2], [2, 10, 10], [6, 17, 12]])
+
+
+@pytest.mark.parametrize("question, answer, correct, phrase", [
+    ("lenet-conv", "5", True, "Correcto"),
+    ("lenet-conv", "4", False, "sería"),
+    ("lenet-conv", "40", False, "mayor que la entrada"),
+    ("lenet-pool", " 2 ", True, "Correcto"),
+    ("lenet-pool", "1", False, "no mira todos los píxeles"),
+])
+def test_quiz_answers_are_checked_with_the_formula(question, answer, correct, phrase):
+    res = samples.check_answer(question, answer)
+    assert res["correct"] is correct and phrase in res["message"]
+
+
+@pytest.mark.parametrize("answer, phrase", [("", "Escribe"), ("abc", "no es un número entero"),
+                                            ("2.5", "no es un número entero"), ("0", "al menos 1")])
+def test_quiz_rejects_what_is_not_a_size(answer, phrase):
+    with pytest.raises(ValueError, match=phrase):
+        samples.check_answer("lenet-conv", answer)
+
+
+def test_usercode_returns_the_image_or_the_last_expression():
+    img = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    out = usercode.run("print('hola')\nreturn 255 - img", img)
+    np.testing.assert_array_equal(out["image"], 255 - img)
+    assert out["stdout"] == "hola\n" and not out["stretched"]
+    last = usercode.run("img.astype(float) * -1", img)  # stretched for display: min black
+    assert last["stretched"] and last["image"][0, 0] == 255 and last["min"] == -11
+
+
+@pytest.mark.parametrize("code, kind, phrase", [
+    ("x = 1\nreturn img / nombre_sin_definir", "NameError", "línea 2 de tu código"),
+    ("while False:\n    pass\nraise KeyboardInterrupt", "KeyboardInterrupt", "Detener"),
+    ("return (", "SyntaxError", "never closed"),
+    ("return img.ravel()", "Resultado no válido", "forma (12,)"),
+    ("return img[None, None]", "Resultado no válido", "forma (1, 1, 3, 4)"),
+    ("return img * np.nan", "Resultado no válido", "12 NaN"),
+    ("x = 1", "Resultado no válido", "no devolvió nada"),
+    ("return 'hola'", "Resultado no válido", "no una imagen"),
+    ("return np.zeros((0, 4))", "Resultado no válido", "vacía"),
+])
+def test_usercode_errors_are_readable(code, kind, phrase):
+    out = usercode.run(code, np.ones((3, 4), np.uint8))
+    err = out["error"]
+    assert err["type"] == kind and phrase in err["message"]
+    assert "usercode.py" not in err["traceback"] and "imageops.py" not in err["traceback"]
+
+
+def test_usercode_traceback_shows_only_the_readers_lines():
+    err = usercode.run("def f(a):\n    return a[100]\nreturn f(img)", np.ones((3, 4)))["error"]
+    assert err["type"] == "IndexError"
+    assert re.findall(r'File "([^"]+)", line (\d+)', err["traceback"]) == [("<tu código>", "3"), ("<tu código>", "2")]
+    assert "return a[100]" in err["traceback"]
+
+
+# ====================================================================== the site
+
+@pytest.fixture(scope="module")
+def widget_site(request, tmp_path_factory):
+    """The built site with the widgets: the session's build once mkdocs.yml lists them,
+    otherwise a build from a temporary copy of mkdocs.yml that adds them and builds only
+    the home page, the demos page and the assets (other pages may be work in progress).
+    A warning about the demos page or the widgets' files fails."""
+    text = (ROOT / "mkdocs.yml").read_text()
+    if all(js in text for js in WIDGET_JS) and WIDGET_CSS in text and "demos.md" in text:
+        return request.getfixturevalue("site_dir")
+    import yaml
+
+    cfg = yaml.safe_load(text)
+    cfg["docs_dir"] = str(ROOT / cfg.get("docs_dir", "docs"))
+    if cfg["theme"].get("custom_dir"):
+        cfg["theme"]["custom_dir"] = str(ROOT / cfg["theme"]["custom_dir"])
+    cfg["hooks"] = [str(ROOT / h) for h in cfg.get("hooks", [])]
+    cfg["watch"] = [str(ROOT / w) for w in cfg.get("watch", [])]
+    for ext in cfg.get("markdown_extensions", []):
+        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
+            ext["pymdownx.snippets"]["base_path"] = [str(ROOT)]
+    cfg["extra_javascript"] = cfg.get("extra_javascript", []) + [j for j in WIDGET_JS if j not in text]
+    cfg["extra_css"] = cfg.get("extra_css", []) + [WIDGET_CSS]
+    cfg["nav"] = [{"Inicio": "index.md"}, {"Demos en vivo": "demos.md"}]
+    cfg["exclude_docs"] = "*.md\n*.ipynb\n!/index.md\n!/demos.md\n"  # pages only
+    cfg["strict"] = False
+    tmp = tmp_path_factory.mktemp("widgets")
+    config = tmp / "mkdocs.yml"
+    config.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+    dest = tmp / "site"
+    proc = _build(config, dest)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log
+    ours = [line for line in log.splitlines() if line.startswith("WARNING") and re.search(r"demos|widget|samples", line)]
+    assert not ours, ours
+    return dest
+
+
+def _build(config: Path, dest: Path):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(dest)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+@pytest.fixture(scope="module")
+def wserver(widget_site):
+    srv = SiteServer(widget_site)
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def wisolated(widget_site):
+    srv = SiteServer(widget_site, {"Cross-Origin-Opener-Policy": "same-origin",
+                                   "Cross-Origin-Embedder-Policy": "require-corp"})
+    yield srv
+    srv.close()
+
+
+# -------------------------------------------------------------------- helpers
+
+def open_demos(page, url):
+    page.goto(url + "demos/")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.demo')].every(e => ['ready', 'error'].includes(e.dataset.state))",
+        timeout=120_000)
+    assert page.eval_on_selector(CONV, "el => el.dataset.state") == "ready", page.inner_text(f"{CONV} .demo-status")
+
+
+def settle(page, sel, before=None, timeout=60_000):
+    """Wait until everything the widget was asked for (after `before` requests) is drawn."""
+    page.wait_for_function(
+        """([sel, before]) => { const el = document.querySelector(sel);
+             return +el.dataset.requested > before && el.dataset.done === el.dataset.requested
+                    && el.dataset.busy !== 'true'; }""",
+        arg=[sel, -1 if before is None else before], timeout=timeout)
+
+
+def requested(page, sel) -> int:
+    return int(page.eval_on_selector(sel, "el => el.dataset.requested"))
+
+
+def act(page, sel, action):
+    """Do `action` (which triggers an update) and wait for its result."""
+    before = requested(page, sel)
+    action()
+    settle(page, sel, before)
+
+
+def error_text(page, sel) -> str:
+    box = page.locator(f"{sel} > .demo-error")
+    return box.inner_text() if box.is_visible() else ""
+
+
+def canvas_pixels(page, sel, index) -> np.ndarray:
+    w, h, data = page.eval_on_selector(sel, """(el, i) => {
+        const c = el.querySelectorAll('canvas')[i];
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let s = '';
+        for (let k = 0; k < d.length; k += 8192) s += String.fromCharCode.apply(null, d.subarray(k, k + 8192));
+        return [c.width, c.height, btoa(s)];
+    }""", index)
+    return np.frombuffer(base64.b64decode(data), np.uint8).reshape(h, w, 4)
+
+
+def load_photo(page, sel, name, mime, data):
+    before = int(page.eval_on_selector(sel, "el => el.dataset.loaded"))
+    page.set_input_files(f"{sel} input[type=file]", files=[{"name": name, "mimeType": mime, "buffer": data}])
+    page.wait_for_function("([sel, b]) => +document.querySelector(sel).dataset.loaded > b", arg=[sel, before])
+    settle(page, sel)
+
+
+# ---------------------------------------------------------- conv-explorer
+
+def test_conv_explorer_matches_numpy_and_survives_bad_input(wserver, page):
+    open_demos(page, wserver.url)
+    settle(page, CONV)
+    page.wait_for_function(f"() => document.querySelector('{CONV}').dataset.outputShape")
+    cells = page.locator(f"{CONV} .cw-kernel input")
+    box = {n: page.locator(f"{CONV} input[name={n}]") for n in ("stride", "padding", "dilation")}
+
+    def kernel():
+        return [[c for c in row] for row in np.array(cells.evaluate_all("els => els.map(e => e.value)"),
+                                                     dtype=object).reshape(-1, int(np.sqrt(cells.count())))]
+
+    def check_native(name, stride=1, padding=0, dilation=1, symmetric=False):
+        img = sample(name)
+        assert (canvas_pixels(page, CONV, 0)[..., :3] == (img[..., None] if img.ndim == 2 else img)).all()
+        ref = ops.conv2d(img.astype(np.float32), ops.parse_kernel(kernel()), stride, padding, dilation)
+        want, _ = ops.normalize_for_display(ref, symmetric=symmetric)
+        got = canvas_pixels(page, CONV, 1)[..., :3]
+        assert got.shape[:2] == ref.shape[:2]
+        assert np.abs(got.astype(int) - (want[..., None] if want.ndim == 2 else want)).max() <= 1
+        lo, hi = map(float, page.eval_on_selector(CONV, "el => el.dataset.range").split(","))
+        assert lo == pytest.approx(ref.min(), rel=1e-5) and hi == pytest.approx(ref.max(), rel=1e-5)
+
+    # Widget output == imageops natively, for a few settings.
+    check_native("camera")  # Sobel x, the default
+    act(page, CONV, lambda: page.select_option(f"{CONV} select >> nth=1", "gaussian"))
+    act(page, CONV, lambda: box["stride"].fill("2"))
+    act(page, CONV, lambda: box["padding"].fill("1"))
+    check_native("camera", stride=2, padding=1)
+    act(page, CONV, lambda: page.select_option(f"{CONV} select >> nth=1", "laplacian"))
+    act(page, CONV, lambda: box["dilation"].fill("2"))
+    act(page, CONV, lambda: page.check(f"{CONV} input[type=checkbox]"))
+    check_native("camera", stride=2, padding=1, dilation=2, symmetric=True)
+    before = int(page.eval_on_selector(CONV, "el => el.dataset.loaded"))
+    page.select_option(f"{CONV} select >> nth=0", "astronaut")
+    page.wait_for_function(f"() => +document.querySelector('{CONV}').dataset.loaded > {before}")
+    settle(page, CONV)
+    check_native("astronaut", stride=2, padding=1, dilation=2, symmetric=True)
+    act(page, CONV, lambda: page.select_option(f"{CONV} select >> nth=0", "camera"))
+    page.wait_for_function(f"() => document.querySelector('{CONV}').dataset.outputShape === '127,127'")
+    settle(page, CONV)
+    act(page, CONV, lambda: page.uncheck(f"{CONV} input[type=checkbox]"))
+    act(page, CONV, lambda: page.select_option(f"{CONV} select >> nth=1", "sobel_x"))
+    for name, value in (("stride", "1"), ("padding", "0"), ("dilation", "1")):
+        act(page, CONV, lambda: box[name].fill(value))
+    assert page.eval_on_selector(CONV, "el => el.dataset.outputShape") == "254,254"
+
+    # The slider moves: 20 changes at once coalesce into one computation in flight plus
+    # one with the latest value; the result is the last one asked for.
+    runs = int(page.eval_on_selector(CONV, "el => el.dataset.runs"))
+    page.eval_on_selector(CONV, """el => { const r = el.querySelector('input[name=stride-range]');
+        for (let i = 0; i < 20; i++) { r.value = String(1 + (i % 5)); r.dispatchEvent(new Event('input', {bubbles: true})); } }""")
+    settle(page, CONV)
+    assert int(page.eval_on_selector(CONV, "el => el.dataset.runs")) - runs == 2
+    assert box["stride"].input_value() == "5"
+    assert page.eval_on_selector(CONV, "el => el.dataset.outputShape") == "51,51"  # (256-3)//5+1
+
+    # Keyboard: arrows on the slider update the output; keys typed in the widget's
+    # controls never reach the page (slide navigation listens there).
+    page.eval_on_selector(CONV, "el => { window.__keys = 0; document.addEventListener('keydown', () => window.__keys++); }")
+    page.focus(f"{CONV} input[name=stride-range]")
+    act(page, CONV, lambda: page.keyboard.press("ArrowLeft"))
+    assert box["stride"].input_value() == "4" and page.eval_on_selector(CONV, "el => el.dataset.outputShape") == "64,64"
+    act(page, CONV, lambda: page.keyboard.press("Home"))
+    cells.nth(0).focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("n")
+    assert page.evaluate("window.__keys") == 0
+    act(page, CONV, lambda: cells.nth(0).fill("-1"))
+
+    # Bad input, each followed by a good one that must give the right output.
+    def good(shape="254,254"):
+        assert page.eval_on_selector(CONV, "el => el.dataset.outputShape") == shape, error_text(page, CONV)
+        assert error_text(page, CONV) == ""
+
+    def restore():
+        act(page, CONV, lambda: cells.nth(4).fill("0"))
+        for name, value in (("stride", "1"), ("padding", "0"), ("dilation", "1")):
+            if box[name].input_value() != value:
+                act(page, CONV, lambda: box[name].fill(value))
+        good()
+
+    bad_cells = [("abc", "no es un número"), ("NaN", "NaN o infinito"), ("Inf", "NaN o infinito"),
+                 ("-inf", "NaN o infinito"), ("1e999", "NaN o infinito"), ("", "está vacía"),
+                 ("1,5", "punto decimal"), ("1/0", "no es un número"), ("[1]", "no es un número"), ("0x", "no es un número")]
+    bad_params = [("stride", "0", "El paso (stride) debe ser un entero"), ("stride", "-2", "se recibió -2"),
+                  ("stride", "1.5", "se recibió 1.5"), ("stride", "", "Escribe un número en «Paso»"),
+                  ("stride", "1e400", "«Paso»"), ("padding", "-1", "El relleno (padding) debe ser"),
+                  ("padding", "0.5", "se recibió 0.5"), ("padding", "1000", "como máximo 64"),
+                  ("dilation", "0", "La dilatación (dilation) debe ser"), ("dilation", "-3", "se recibió -3"),
+                  ("dilation", "200", "es mayor que la imagen")]
+    for text, phrase in bad_cells:
+        act(page, CONV, lambda: cells.nth(4).fill(text))
+        assert phrase in error_text(page, CONV), (text, error_text(page, CONV))
+        if "celda" in error_text(page, CONV):
+            assert cells.nth(4).get_attribute("aria-invalid") == "true"
+        restore()
+    for name, value, phrase in bad_params:
+        act(page, CONV, lambda: box[name].fill(value))
+        assert phrase in error_text(page, CONV), (name, value, error_text(page, CONV))
+        assert "cw-stale" in page.get_attribute(f"{CONV} .cw-figure >> nth=1", "class")
+        restore()
+    act(page, CONV, lambda: box["stride"].fill("100000"))  # huge but valid: one window
+    good("1,1")
+    restore()
+
+    # Even, 1×1 and larger kernels are valid sizes.
+    size = page.locator(f"{CONV} select >> nth=2")
+    for n, shape in (("2", "255,255"), ("4", "253,253"), ("1", "256,256"), ("7", "250,250")):
+        act(page, CONV, lambda: size.select_option(n))
+        good(shape)
+    act(page, CONV, lambda: box["dilation"].fill("50"))  # 7×7 dilated by 50 spans 301 > 256
+    assert "El núcleo dilatado (301×301) es mayor que la imagen (256×256)" in error_text(page, CONV)
+    act(page, CONV, lambda: box["dilation"].fill("1"))
+    good("250,250")
+    act(page, CONV, lambda: size.select_option("3"))
+
+    # Files: not an image, a corrupt PNG, an empty one; then a huge photo and a 1×1 image.
+    for name, mime, data, phrase in (
+            ("notas.txt", "text/plain", b"no soy una foto", "no es una imagen"),
+            ("rota.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "dañado"),
+            ("vacia.png", "image/png", b"", "dañado"),
+            ("mitad.png", "image/png", png(sample("coffee"))[:100], "dañado")):
+        load_photo(page, CONV, name, mime, data)
+        assert phrase in error_text(page, CONV), (name, error_text(page, CONV))
+        flip = "1" if cells.nth(4).input_value() == "0" else "0"
+        act(page, CONV, lambda: cells.nth(4).fill(flip))  # the previous photo still works
+        assert page.eval_on_selector(CONV, "el => el.dataset.outputShape") == "254,254"
+    yy, xx = np.mgrid[0:2000, 0:3000]
+    big = np.dstack([xx * 255 // 2999, yy * 255 // 1999, np.full_like(xx, 128)]).astype(np.uint8)
+    load_photo(page, CONV, "enorme.png", "image/png", png(big))
+    notice = page.inner_text(f"{CONV} .cw-notice")
+    assert "3000×2000" in notice and "256×171" in notice and "no sale de tu equipo" in notice
+    good("169,254,3")
+    load_photo(page, CONV, "punto.png", "image/png", png(np.full((1, 1), 200, np.uint8)))
+    assert "El núcleo (3×3) es mayor que la imagen (1×1)" in error_text(page, CONV)
+    act(page, CONV, lambda: box["padding"].fill("1"))
+    good("1,1")
+    act(page, CONV, lambda: size.select_option("1"))
+    good("3,3")
+    act(page, CONV, lambda: box["padding"].fill("0"))
+    good("1,1")
+    assert page.get_attribute(f"{CONV} canvas >> nth=0", "role") == "img"
+    assert "1×1" in page.get_attribute(f"{CONV} canvas >> nth=0", "aria-label")
+    assert not page.watch.external and not page.watch.console_errors
+
+
+# ------------------------------------------- conv-steps, pool, transposed, quiz
+
+def test_step_widgets_pooling_and_quiz(wserver, page):
+    open_demos(page, wserver.url)
+    for sel in (STEPS, TRANS, POOL, QUIZ):
+        settle(page, sel)
+
+    # conv-steps: seed 004's example, window by window, by keyboard.
+    page.locator(f"{STEPS} button", has_text="Paso siguiente").focus()
+    page.keyboard.press("Enter")
+    assert page.eval_on_selector(STEPS, "el => el.dataset.total") == "4"
+    text = page.inner_text(f"{STEPS} .cw-step-text")
+    assert "Paso 1 de 9" in text and "1 + 0 + 1 + 0 + 1 + 0 + 0 + 0 + 1 = 4" in text
+    assert page.locator(f"{STEPS} .cw-products td").count() == 9
+    for _ in range(8):
+        page.keyboard.press("Enter")
+    assert page.eval_on_selector(STEPS, "el => el.dataset.step") == "8"
+    seed004 = [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]]
+    want = ops.conv2d(seed004, [[1, 0, 1], [0, 1, 0], [1, 0, 1]]).tolist()
+    assert eval(page.eval_on_selector(STEPS, "el => el.dataset.output")) == want == [[4, 3, 4], [2, 4, 3], [2, 3, 4]]
+    page.click(f"{STEPS} button:has-text('Reiniciar')")
+    page.click(f"{STEPS} button:has-text('Reproducir')")
+    page.wait_for_function(f"() => +document.querySelector('{STEPS}').dataset.step >= 1")
+    page.click(f"{STEPS} button:has-text('Pausa')")
+    paused = page.eval_on_selector(STEPS, "el => el.dataset.step")
+    page.wait_for_timeout(1200)
+    assert page.eval_on_selector(STEPS, "el => el.dataset.step") == paused
+    act(page, STEPS, lambda: page.select_option(f"{STEPS} select >> nth=1", "1"))  # padding 1
+    padded = ops.conv2d(seed004, [[1, 0, 1], [0, 1, 0], [1, 0, 1]], padding=1).tolist()
+    assert eval(page.eval_on_selector(STEPS, "el => el.dataset.output")) == padded
+
+    # transposed-steps: seed 001, each cell's scaled kernel added in turn.
+    nxt = page.locator(f"{TRANS} button", has_text="Paso siguiente")
+    sums = []
+    for _ in range(4):
+        nxt.click()
+        sums.append(eval(page.eval_on_selector(TRANS, "el => el.dataset.sum")))
+    assert sums[1] == [[0, 1, 2], [0, 3, 4], [0, 0, 0]]
+    assert sums[-1] == ops.conv_transpose2d([[0, 1], [2, 3]], [[1, 2], [3, 4]]).tolist() == [[0, 1, 2], [2, 10, 10], [6, 17, 12]]
+    assert nxt.is_disabled()
+    act(page, TRANS, lambda: page.select_option(f"{TRANS} select", "2"))
+    assert eval(page.eval_on_selector(TRANS, "el => el.dataset.output")) == ops.conv_transpose2d(
+        [[0, 1], [2, 3]], [[1, 2], [3, 4]], stride=2).tolist()
+
+    # pool-explorer: the 4×4 example and the photo against imageops; bad sizes.
+    matrix = [[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]
+    size, stride = page.locator(f"{POOL} input[name=size]"), page.locator(f"{POOL} input[name=stride]")
+    chelsea = sample("chelsea")
+
+    def pool_ok(mode, n, s):
+        got = eval(page.eval_on_selector(POOL, "el => el.dataset.matrixOut"))
+        fn = ops.max_pool2d if mode == "max" else ops.avg_pool2d
+        np.testing.assert_allclose(got, fn(matrix, n, s))
+        assert page.eval_on_selector(POOL, "el => el.dataset.photoShape") == ",".join(
+            map(str, fn(chelsea, n, s).shape))
+        assert error_text(page, POOL) == ""
+
+    pool_ok("max", 2, 2)
+    assert eval(page.eval_on_selector(POOL, "el => el.dataset.matrixOut")) == [[6, 8], [3, 4]]
+    act(page, POOL, lambda: page.select_option(f"{POOL} select >> nth=0", "avg"))
+    act(page, POOL, lambda: size.fill("3"))
+    act(page, POOL, lambda: stride.fill("1"))
+    pool_ok("avg", 3, 1)
+    for ctl, value, phrase in ((size, "0", "El tamaño de la ventana de pooling debe ser"),
+                               (size, "", "Escribe un número"), (stride, "0", "El paso (stride) debe ser"),
+                               (size, "5", "La ventana de pooling (5×5) es mayor que la imagen (4×4)"),
+                               (size, "2.5", "se recibió 2.5")):
+        act(page, POOL, lambda: ctl.fill(value))
+        assert phrase in error_text(page, POOL), (value, error_text(page, POOL))
+        act(page, POOL, lambda: size.fill("2"))
+        act(page, POOL, lambda: stride.fill("2"))
+        pool_ok("avg", 2, 2)
+
+    # output-size-quiz: the calculator, then LeNet's questions checked by Python.
+    fields = {k: page.locator(f"{QUIZ} fieldset input >> nth={i}") for i, k in enumerate(["n", "k", "s", "p", "d"])}
+    assert page.eval_on_selector(QUIZ, "el => el.dataset.output") == "28"
+    for (field, value, phrase) in (("k", "40", "es mayor que la entrada con relleno"), ("n", "", "Escribe un número entero"),
+                                   ("s", "0", "El paso (stride) debe ser"), ("p", "-1", "El relleno (padding) debe ser"),
+                                   ("d", "0", "La dilatación"), ("k", "2.5", "se recibió 2.5")):
+        old = fields[field].input_value()
+        act(page, QUIZ, lambda: fields[field].fill(value))
+        assert phrase in error_text(page, QUIZ), (field, value, error_text(page, QUIZ))
+        act(page, QUIZ, lambda: fields[field].fill(old))
+        assert page.eval_on_selector(QUIZ, "el => el.dataset.output") == "28" and error_text(page, QUIZ) == ""
+    for field, value in (("n", "28"), ("k", "2"), ("s", "2")):
+        act(page, QUIZ, lambda: fields[field].fill(value))
+    assert page.eval_on_selector(QUIZ, "el => el.dataset.output") == str(ops.output_size(28, 2, stride=2))
+
+    def answer(question, value):
+        form = page.locator(f"{QUIZ} form[data-question={question}]")
+        before = int(form.get_attribute("data-checked") or 0)
+        form.locator("input").fill(value)
+        form.locator("input").press("Enter")
+        page.wait_for_function("([q, b]) => +document.querySelector(`form[data-question=${q}]`).dataset.checked > b",
+                               arg=[question, before])
+        fb = form.locator(".cw-feedback")
+        return fb.get_attribute("data-ok"), fb.inner_text()
+
+    for question, value, ok, phrase in (("lenet-conv", "abc", "false", "no es un número entero"),
+                                        ("lenet-conv", "", "false", "Escribe"),
+                                        ("lenet-conv", "4", "false", "sería"),
+                                        ("lenet-conv", "5", "true", "Correcto"),
+                                        ("lenet-pool", "1", "false", "no mira todos"),
+                                        ("lenet-pool", "-2", "false", "al menos 1"),
+                                        ("lenet-pool", "2", "true", "Correcto")):
+        got, text = answer(question, value)
+        assert got == ok and phrase in text, (question, value, text)
+
+    # Accessibility: every canvas is an image with a description; every control is named.
+    assert page.eval_on_selector_all(".demo canvas", "cs => cs.every(c => c.getAttribute('role') === 'img' && c.getAttribute('aria-label'))")
+    unnamed = page.eval_on_selector_all(".demo input, .demo select, .demo textarea", """els => els.filter(e =>
+        !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.outerHTML)""")
+    assert not unnamed
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert not page.watch.external and not page.watch.console_errors
+
+
+# ---------------------------------------------------------------- python-cell
+
+def run_code(page, code):
+    before = int(page.eval_on_selector(CELL, "el => el.dataset.runs"))
+    page.fill(f"{CELL} textarea", code)
+    page.focus(f"{CELL} textarea")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("([sel, b]) => +document.querySelector(sel).dataset.runs > b", arg=[CELL, before],
+                           timeout=60_000)
+    return error_text(page, CELL)
+
+
+def good_code_works(page):
+    assert run_code(page, "return img[::2, ::-2]") == ""
+    assert page.eval_on_selector(CELL, "el => el.dataset.outputShape") == "128,128,3"
+    want = sample("astronaut")[::2, ::-2]
+    got = canvas_pixels(page, CELL, 1)[..., :3]
+    assert (got == want).all()
+
+
+def stop_runaway_loop(page):
+    before = int(page.eval_on_selector(CELL, "el => el.dataset.runs"))
+    page.fill(f"{CELL} textarea", "n = 0\nwhile True:\n    n += 1")
+    page.click(f"{CELL} button:has-text('Ejecutar')")
+    page.wait_for_function("sel => document.querySelector(sel).dataset.busy === 'true'", arg=CELL)
+    page.wait_for_timeout(500)
+    page.click(f"{CELL} button:has-text('Detener')")
+    page.wait_for_function("([sel, b]) => +document.querySelector(sel).dataset.runs > b", arg=[CELL, before])
+    assert "interrumpida" in error_text(page, CELL)
+
+
+def test_python_cell_bad_code_and_stop_without_isolation(wserver, page):
+    open_demos(page, wserver.url)
+    page.wait_for_function(f"() => +document.querySelector('{CELL}').dataset.runs >= 1")
+    assert page.evaluate("self.crossOriginIsolated") is False
+    good_code_works(page)
+    for code, phrase in (("x = 1\nreturn img / nombre", "NameError: name 'nombre' is not defined (línea 2 de tu código)"),
+                         ("return (", "SyntaxError"),
+                         ("return img.ravel()", "tiene forma (196608,)"),
+                         ("return img[..., None]", "tiene forma (256, 256, 3, 1)"),
+                         ("return img * np.nan", "196608 NaN"),
+                         ("return img / 0", "infinitos"),
+                         ("gris = img.mean(axis=2)", "no devolvió nada"),
+                         ("return 'hola'", "no una imagen"),
+                         ("raise RuntimeError('a propósito')", "RuntimeError: a propósito")):
+        assert phrase in run_code(page, code), (code, error_text(page, CELL))
+        good_code_works(page)
+    run_code(page, "print('hola', img.shape)\nreturn img")
+    assert "hola (256, 256, 3)" in page.inner_text(f"{CELL} .cw-stdout")
+    assert "IndexError" in run_code(page, "def f(a):\n    return a[999]\nreturn f(img)")
+    tb = page.eval_on_selector(f"{CELL} .demo-error pre", "e => e.textContent")
+    assert 'File "<tu código>", line 2' in tb and "usercode.py" not in tb and "bridge.py" not in tb
+    # A loop that never ends: "Detener" replaces the worker; the cell and the other
+    # widgets keep working without reloading the page.
+    stop_runaway_loop(page)
+    good_code_works(page)
+    act(page, CONV, lambda: page.locator(f"{CONV} input[name=stride]").fill("2"))
+    assert page.eval_on_selector(CONV, "el => el.dataset.outputShape") == "127,127"
+    assert not page.watch.external and not page.watch.console_errors
+
+
+def test_python_cell_stop_with_cross_origin_isolation(wisolated, page):
+    open_demos(page, wisolated.url)
+    page.wait_for_function(f"() => +document.querySelector('{CELL}').dataset.runs >= 1")
+    assert page.evaluate("self.crossOriginIsolated") is True
+    page.evaluate("window.__worker = CourseRuntime.get().worker")
+    stop_runaway_loop(page)
+    assert "KeyboardInterrupt" in error_text(page, CELL)
+    good_code_works(page)
+    # A KeyboardInterrupt inside Python: the same worker goes on, nothing reloads.
+    assert page.evaluate("CourseRuntime.get().worker === window.__worker")
