@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 
+# --8<-- [start:dice-formula]
 def dice_from_counts(intersection, total, eps=0.0):
     """The one Dice formula: 2·|A∩B| / (|A|+|B|), with optional smoothing `eps`.
 
@@ -15,6 +16,7 @@ def dice_from_counts(intersection, total, eps=0.0):
     0/0 = NaN on purpose: its Dice is undefined, and `nanmean` skips it.
     """
     return (2 * intersection + eps) / (total + eps)
+# --8<-- [end:dice-formula]
 
 
 def _one_hot(labels, num_classes):
@@ -22,6 +24,7 @@ def _one_hot(labels, num_classes):
     return F.one_hot(labels.long(), num_classes).movedim(-1, 1).float()
 
 
+# --8<-- [start:dice-score]
 def dice_score(pred_labels, target, num_classes):
     """Per-class Dice of hard label maps, counted over the whole batch.
 
@@ -38,8 +41,10 @@ def dice_score(pred_labels, target, num_classes):
     intersection = (p & t).sum(1).double()
     total = (p.sum(1) + t.sum(1)).double()
     return dice_from_counts(intersection, total).float()
+# --8<-- [end:dice-score]
 
 
+# --8<-- [start:dice-loss]
 def dice_loss(logits, target, eps=1.0):
     """Soft Dice loss = 1 - mean over classes of the soft Dice, in [0, 1].
 
@@ -58,3 +63,4 @@ def dice_loss(logits, target, eps=1.0):
     intersection = (probs * onehot).sum(dims)
     total = probs.sum(dims) + onehot.sum(dims)
     return 1 - dice_from_counts(intersection, total, eps).mean()
+# --8<-- [end:dice-loss]

@@ -27,6 +27,7 @@ import torch.nn as nn
 __all__ = ["DoubleConv", "Down", "Up", "OutConv", "UNet", "unet"]
 
 
+# --8<-- [start:double-conv]
 class DoubleConv(nn.Module):
     """(conv => [BN] => ReLU) * 2: the basic unit at every level of the U."""
 
@@ -44,8 +45,10 @@ class DoubleConv(nn.Module):
 
     def forward(self, x):
         return self.double_conv(x)
+# --8<-- [end:double-conv]
 
 
+# --8<-- [start:down]
 class Down(nn.Module):
     """Downscaling: 2x2 max-pool (halves H and W), then DoubleConv."""
 
@@ -58,8 +61,10 @@ class Down(nn.Module):
 
     def forward(self, x):
         return self.maxpool_conv(x)
+# --8<-- [end:down]
 
 
+# --8<-- [start:up]
 class Up(nn.Module):
     """Upscaling by 2, concatenation with the skip features, then DoubleConv.
 
@@ -81,8 +86,10 @@ class Up(nn.Module):
         x = self.up(x)
         # Skip first, as in the paper's figure and in milesial's code (order fixes the weights' layout).
         return self.conv(torch.cat([skip, x], dim=1))
+# --8<-- [end:up]
 
 
+# --8<-- [start:out-conv]
 class OutConv(nn.Module):
     """1x1 conv: per-pixel linear map from features to class logits."""
 
@@ -92,8 +99,10 @@ class OutConv(nn.Module):
 
     def forward(self, x):
         return self.conv(x)
+# --8<-- [end:out-conv]
 
 
+# --8<-- [start:unet]
 class UNet(nn.Module):
     """U-Net with ``depth`` down/up steps; channels at level i are ``base_channels * 2**i``."""
 
@@ -133,6 +142,7 @@ class UNet(nn.Module):
         for j in range(1, self.depth + 1):
             x = getattr(self, f"up{j}")(x, skips.pop())
         return self.outc(x)
+# --8<-- [end:unet]
 
 
 def unet(*, in_channels=1, num_classes=2, depth=4, base_channels=64, batch_norm=True, bilinear=False):
