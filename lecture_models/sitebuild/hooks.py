@@ -12,8 +12,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # mkdocs loads this file by path
-    sys.path.insert(0, str(ROOT))
+
+
+def _importable() -> None:
+    # MkDocs loads this file by path and restores sys.path afterwards, so the repo root
+    # must be put back for the lazy imports of generated blocks (demos, lecture_models).
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+
+
+_importable()
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
@@ -31,6 +39,7 @@ def demo_files() -> list[str]:
 
 def on_config(config):
     global _dist
+    _importable()
     generated.render.cache_clear()  # `mkdocs serve`: pick up edited models
     source = os.environ.get("PYODIDE_SOURCE", config.extra.get("pyodide_source", "self"))
     if source not in ("self", "cdn"):
