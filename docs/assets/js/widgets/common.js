@@ -28,9 +28,12 @@
 
   const uid = (prefix) => `${prefix}-${++counter}`;
 
-  /** Keys typed in our controls stay in the widget: slide navigation must not see them. */
+  /** Keys typed in our controls stay in the widget: slide navigation and Material's
+   * shortcuts ("n", "p", "s", arrows) must not see them. Escape is let through: in slide
+   * mode it takes focus out of the demo, so the arrows drive the deck again. */
   function guardKeys(root) {
     root.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") return;
       if (event.target.closest("input, textarea, select, button, [contenteditable]")) event.stopPropagation();
     });
   }
@@ -277,10 +280,12 @@
     canvas.setAttribute("aria-label", `${label}Matriz ${rows}×${cols}: ${texts.join("; ")}`);
   }
 
-  /** A cell size that fits `cols` cells in the container's width (between 22 and 44 px). */
+  /** A cell size that fits `cols` cells in the container's width: at most 2.75 em of the
+   * widget's text (44 px when reading, more on a slide), at least 22 px. */
   function fitCell(container, cols, share = 1) {
     const width = container.clientWidth || 600;
-    return Math.max(22, Math.min(44, Math.floor((width * share) / Math.max(cols, 1)) - 2));
+    const em = parseFloat(getComputedStyle(container).fontSize) || 16;
+    return Math.max(22, Math.min(Math.round(2.75 * em), Math.floor((width * share) / Math.max(cols, 1)) - 2));
   }
 
   /** Call fn when the element's width changes (window resize, slide mode, sidebars). */
@@ -297,6 +302,12 @@
     const data = CourseRuntime.toTyped(rec);
     const [r, c = 1] = rec.shape;
     return Array.from({length: r}, (_, i) => Array.from(data.slice(i * c, (i + 1) * c)));
+  }
+
+  /** Move demos.js's error box right after `anchor`, next to the controls it is about. */
+  function placeErrors(el, anchor) {
+    const box = el.querySelector(":scope > .demo-error");
+    if (box && anchor) anchor.after(box);
   }
 
   /** A figure with a canvas (role=img) and a caption. */
@@ -357,6 +368,6 @@
 
   window.CourseWidgets = {
     h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, fitCell,
-    onResize, rows, canvasFigure, fmt, player, SAMPLES, SITE_ROOT,
+    onResize, rows, canvasFigure, placeErrors, fmt, player, SAMPLES, SITE_ROOT,
   };
 })();

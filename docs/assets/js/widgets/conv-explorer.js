@@ -11,7 +11,7 @@
 (function () {
   "use strict";
   const {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, canvasFigure,
-         fmt} = CourseWidgets;
+         fmt, placeErrors} = CourseWidgets;
 
   /** 0.1111… -> "1/9", 0.0625 -> "1/16": presets read as the lectures write them. */
   function showValue(v) {
@@ -103,8 +103,9 @@
       },
       onError(err) { ui.error(err); },
     });
-    el.append(source.el, h("div", {class: "cw-row cw-top"}, kernelBox, params),
-              h("div", {class: "demo-row cw-images"}, input.fig, output.fig), result, live);
+    const top = h("div", {class: "cw-row cw-top"}, kernelBox, params);
+    el.append(source.el, top, h("div", {class: "demo-row cw-images"}, input.fig, output.fig), result, live);
+    placeErrors(el, top);
 
     // ---- the computation
     let liveTimer = null;

@@ -6,7 +6,7 @@
  */
 (function () {
   "use strict";
-  const {h, uid, guardKeys, coalesce} = CourseWidgets;
+  const {h, uid, guardKeys, coalesce, placeErrors} = CourseWidgets;
 
   const FIELDS = [
     ["n", "Entrada n", 32], ["k", "Núcleo k", 5], ["stride", "Paso s", 1],
@@ -33,6 +33,7 @@
     const formula = h("p", {class: "cw-formula", "aria-live": "polite"});
     calc.append(row, formula);
     el.append(calc);
+    placeErrors(el, calc);
 
     async function compute() {
       const v = {};

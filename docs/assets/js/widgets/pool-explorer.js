@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   const {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, fitCell,
-         onResize, rows, canvasFigure, fmt} = CourseWidgets;
+         onResize, rows, canvasFigure, fmt, placeErrors} = CourseWidgets;
 
   // The 4×4 example of the lectures (CS231n): 2×2 max pooling with stride 2 gives [[6, 8], [3, 4]].
   const MATRIX = [[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]];
@@ -41,6 +41,7 @@
     });
     el.append(params, h("div", {class: "cw-matrices"}, mIn.fig, mOut.fig), source.el,
               h("div", {class: "demo-row cw-images"}, pIn.fig, pOut.fig), result);
+    placeErrors(el, params);
 
     let matrixOut = null;
     function drawMatrices() {

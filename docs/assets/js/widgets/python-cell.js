@@ -8,7 +8,7 @@
  */
 (function () {
   "use strict";
-  const {h, uid, guardKeys, imageSource, canvasFigure, fmt} = CourseWidgets;
+  const {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors} = CourseWidgets;
 
   const EXAMPLE = [
     "# img: la foto actual, un arreglo de NumPy (alto × ancho, o alto × ancho × 3)",
@@ -50,6 +50,7 @@
         + "«Detener» corta un bucle que no termina."),
       code, h("div", {class: "cw-controls"}, runBtn, stopBtn, resetBtn), result, stdout,
       h("div", {class: "demo-row cw-images"}, input.fig, output.fig));
+    placeErrors(el, stdout);
 
     let running = false, runs = 0;
     el.dataset.runs = "0";
