@@ -52,6 +52,7 @@ def _one_hot_labels(y, num_classes, n):
     return F.one_hot(y.long(), num_classes).float()
 
 
+# --8<-- [start:weights-init]
 def weights_init(m):
     """The paper's initialisation: conv weights ~ N(0, 0.02); BN scale ~ N(1, 0.02), shift 0."""
     if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
@@ -59,8 +60,10 @@ def weights_init(m):
     elif isinstance(m, nn.BatchNorm2d):
         nn.init.normal_(m.weight, 1.0, 0.02)
         nn.init.constant_(m.bias, 0)
+# --8<-- [end:weights-init]
 
 
+# --8<-- [start:generator]
 class Generator(nn.Module):
     """Maps z (N, latent_dim) to images (N, out_channels, image_size, image_size) in [-1, 1]."""
 
@@ -93,8 +96,10 @@ class Generator(nn.Module):
             y = _one_hot_labels(y, self.num_classes, z.shape[0]).to(z)
             z = torch.cat([z, y[:, :, None, None]], dim=1)
         return self.main(z)
+# --8<-- [end:generator]
 
 
+# --8<-- [start:discriminator]
 class Discriminator(nn.Module):
     """Maps images (N, in_channels, image_size, image_size) to one real-vs-fake logit each, shape (N,)."""
 
@@ -125,6 +130,7 @@ class Discriminator(nn.Module):
             y = _one_hot_labels(y, self.num_classes, x.shape[0]).to(x)
             x = torch.cat([x, y[:, :, None, None].expand(-1, -1, *x.shape[-2:])], dim=1)
         return self.main(x).reshape(-1)
+# --8<-- [end:discriminator]
 
 
 def dcgan_generator(*, latent_dim=100, out_channels=3, image_size=64, base_channels=64, num_classes=0):

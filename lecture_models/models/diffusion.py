@@ -181,6 +181,7 @@ def diffusion_unet(*, in_channels=1, image_size=28, base_channels=32, num_classe
 
 # ----------------------------------------------------------------------------- the noise
 
+# --8<-- [start:schedule]
 class NoiseSchedule:
     """The fixed forward process q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I).
 
@@ -215,6 +216,7 @@ class NoiseSchedule:
         """Jump straight to step t: sqrt(abar_t) x0 + sqrt(1 - abar_t) noise (t: one step per image)."""
         ab = self.alphas_cumprod.to(x0.device)[t].reshape(-1, *[1] * (x0.ndim - 1))
         return ab.sqrt() * x0 + (1 - ab).sqrt() * noise
+# --8<-- [end:schedule]
 
 
 def _rand(fn, *args, generator=None, device=None, **kwargs):
@@ -223,6 +225,7 @@ def _rand(fn, *args, generator=None, device=None, **kwargs):
     return fn(*args, generator=generator, device=gen_device, **kwargs).to(device)
 
 
+# --8<-- [start:loss]
 def loss(model, x0, y, p_uncond=0.1, *, schedule=None, generator=None):
     """DDPM's simple loss ||eps - eps_theta(x_t, t, y)||^2 at a random step t per image.
 
@@ -242,10 +245,12 @@ def loss(model, x0, y, p_uncond=0.1, *, schedule=None, generator=None):
         y = torch.where(drop, torch.full_like(y, model.num_classes), y)
     x_t = schedule.q_sample(x0, t, noise)
     return F.mse_loss(model(x_t, t, y), noise)
+# --8<-- [end:loss]
 
 
 # ----------------------------------------------------------------------------- sampling
 
+# --8<-- [start:guided-eps]
 def _guided_eps(model, x, t, y, guidance_scale):
     """eps_null + s * (eps_y - eps_null); s = 1 is plain conditional, s = 0 unconditional.
 
@@ -258,6 +263,7 @@ def _guided_eps(model, x, t, y, guidance_scale):
         return model(x, t, null)
     eps_y, eps_null = model(torch.cat([x, x]), t, torch.cat([y, null])).chunk(2)
     return eps_null + guidance_scale * (eps_y - eps_null)
+# --8<-- [end:guided-eps]
 
 
 def ddim_step(x_t, eps, ab_t, ab_prev, eta, noise=None, clip_x0=True):
@@ -279,6 +285,7 @@ def ddim_step(x_t, eps, ab_t, ab_prev, eta, noise=None, clip_x0=True):
     return x_prev
 
 
+# --8<-- [start:sample]
 @torch.no_grad()
 def sample(model, schedule, y, *, guidance_scale=3.0, steps=None, eta=None, clip_x0=True,
            generator=None, return_trajectory=False):
@@ -325,3 +332,4 @@ def sample(model, schedule, y, *, guidance_scale=3.0, steps=None, eta=None, clip
             trajectory.append(x)
     model.train(was_training)
     return (x, torch.stack(trajectory)) if return_trajectory else x
+# --8<-- [end:sample]
