@@ -1,7 +1,38 @@
-"""F2 runs: segmentation scenes, and smoke runs of unet, dcgan and diffusion."""
+"""F2 runs: segmentation scenes, resumable training loops, and --quick smoke runs of unet, dcgan, diffusion.
+
+The smoke runs need the MNIST file (`make data`) and are skipped with that hint
+when it is absent; they go through the real command line in a subprocess.
+"""
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 import torch
 
+from lecture_models.data import mnist
 from lecture_models.data.segmentation import NUM_CLASSES, STROKE, make_scenes
+from lecture_models.figures import RunContext, manifest
+from lecture_models.models.dcgan import dcgan_discriminator, dcgan_generator
+from lecture_models.models.diffusion import NoiseSchedule, diffusion_unet
+from lecture_models.models.unet import unet
+from lecture_models.train.diffusion import ema_update, train_diffusion
+from lecture_models.train.gan import train_gan
+from lecture_models.train.segmentation import evaluate_segmentation, train_segmentation
+
+ROOT = Path(__file__).resolve().parents[1]
+HAVE_MNIST = mnist.npz_path().is_file()
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One CPU thread: faster than two on a shared machine; restored for other test files."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def _fake_digits(m=40, seed=0):
@@ -46,3 +77,163 @@ def test_scene_classes_cover_background_and_digits():
     imgs, labels = _fake_digits(m=200)
     _, y, _ = make_scenes(imgs, labels, 64, seed=1)
     assert set(y.unique().tolist()) == set(range(NUM_CLASSES))
+
+
+# --- training loops: a killed run resumes to the same weights ----------------------
+
+class _Killed(Exception):
+    pass
+
+
+class _KilledAfter(RunContext):
+    """RunContext whose progress bar dies after `after` steps, like a run killed mid-way."""
+
+    after = 3
+
+    def progress_bar(self, iterable_or_total, desc=""):
+        for i, item in enumerate(iterable_or_total):
+            if i == self.after:
+                raise _Killed
+            yield item
+
+
+def _resumed_equals_straight(tmp_path, build, train):
+    """train(model, ctx) straight vs killed after 3 steps (checkpoint at 2) and rerun."""
+    ref_model = build()
+    ref = train(ref_model, None)
+    kw = dict(device="cpu", cache_dir=tmp_path, run_name="t", progress=False)
+    with pytest.raises(_Killed):
+        train(build(), _KilledAfter(**kw))
+    assert any(tmp_path.rglob("*.pt"))
+    model = build()
+    got = train(model, RunContext(**kw))
+    for a, b in zip(ref_model.state_dict().values(), model.state_dict().values()):
+        assert torch.equal(a, b)
+    return ref, got
+
+
+def test_segmentation_training_resumes(tmp_path):
+    imgs, labels = _fake_digits()
+    x, y, _ = make_scenes(imgs, labels, 16, seed=0)
+
+    def build():
+        torch.manual_seed(0)
+        return unet(in_channels=1, num_classes=NUM_CLASSES, depth=2, base_channels=8)
+
+    def train(model, ctx):
+        return train_segmentation(model, x, y.to(torch.uint8), steps=5, lr=1e-2, batch_size=4, seed=1,
+                                  ctx=ctx, ckpt_key="seg", ckpt_every=2)
+
+    ref, got = _resumed_equals_straight(tmp_path, build, train)
+    assert got["loss"] == ref["loss"] and len(ref["loss"]) == 5
+    dice, pred = evaluate_segmentation(build(), x, y, NUM_CLASSES)
+    assert dice.shape == (NUM_CLASSES,) and pred.shape == y.shape
+
+
+def test_gan_training_resumes_with_snapshots(tmp_path):
+    x = torch.rand(32, 1, 28, 28) * 2 - 1
+    z = torch.randn(3, 8)
+
+    def build():
+        torch.manual_seed(0)
+        return torch.nn.ModuleList([
+            dcgan_generator(latent_dim=8, out_channels=1, image_size=28, base_channels=8),
+            dcgan_discriminator(in_channels=1, image_size=28, base_channels=8)])
+
+    def train(pair, ctx):
+        return train_gan(pair[0], pair[1], x, steps=5, batch_size=8, seed=1, fixed_z=z,
+                         snapshot_steps=(0, 3, 5), ctx=ctx, ckpt_key="gan", ckpt_every=2)
+
+    ref, got = _resumed_equals_straight(tmp_path, build, train)
+    assert got["d_loss"] == ref["d_loss"] and got["g_loss"] == ref["g_loss"]
+    assert sorted(got["snapshots"]) == [0, 3, 5]
+    for s in (0, 3, 5):
+        assert got["snapshots"][s].shape == (3, 1, 28, 28)
+        assert torch.equal(got["snapshots"][s], ref["snapshots"][s])
+    assert not torch.equal(got["snapshots"][0], got["snapshots"][5])  # G changed
+
+
+def test_diffusion_training_resumes_with_ema(tmp_path):
+    x = torch.rand(32, 1, 28, 28) * 2 - 1
+    y = torch.randint(0, 10, (32,))
+    schedule = NoiseSchedule(100)
+
+    def build():
+        torch.manual_seed(0)
+        return diffusion_unet(base_channels=8, channel_mults=(1, 2), attention=False)
+
+    def train(model, ctx):
+        return train_diffusion(model, schedule, x, y, steps=5, batch_size=8, lr=1e-3, seed=1,
+                               ctx=ctx, ckpt_key="diff", ckpt_every=2)
+
+    ref, got = _resumed_equals_straight(tmp_path, build, train)
+    assert got["loss"] == ref["loss"]
+    for a, b in zip(ref["ema"].state_dict().values(), got["ema"].state_dict().values()):
+        assert torch.equal(a, b)
+    assert not got["ema"].training
+
+
+def test_ema_update_is_a_lerp():
+    a, b = torch.nn.Linear(2, 2), torch.nn.Linear(2, 2)
+    expected = 0.9 * a.weight.detach() + 0.1 * b.weight.detach()
+    ema_update(a, b, 0.9)
+    assert torch.allclose(a.weight, expected)
+
+
+# --- the three runs through the command line ---------------------------------------
+
+F2_FIGURES = {
+    "unet": ["unet_dice.svg", "unet_overlays.png"],
+    "dcgan": ["dcgan_samples.png"],
+    "diffusion": ["diffusion_samples.png", "diffusion_trajectory.png", "diffusion_guidance.png"],
+}
+
+
+@pytest.fixture(scope="module")
+def quick_out(tmp_path_factory):
+    """`python -m lecture_models figures --quick --only unet dcgan diffusion` on CPU, once."""
+    if not HAVE_MNIST:
+        pytest.skip("MNIST not fetched: run `make data` (python -m lecture_models data)")
+    out = tmp_path_factory.mktemp("figures")
+    cmd = [sys.executable, "-m", "lecture_models", "figures", "--quick", "--only", *F2_FIGURES,
+           "--device", "cpu", "--threads", "1", "--no-progress", "--out", str(out), "--cache", str(out / "cache")]
+    proc = subprocess.run(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out
+
+
+def test_quick_runs_write_figures_in_the_manifest(quick_out):
+    assert manifest.problems(quick_out) == []
+    figures = manifest.load(quick_out)["figures"]
+    assert set(figures) == {n for names in F2_FIGURES.values() for n in names}
+    for run, names in F2_FIGURES.items():
+        for name in names:
+            entry = figures[name]
+            assert entry["run"] == run and entry["quick"] is True and entry["device"].startswith("cpu")
+            assert "MNIST" in entry["data"] and entry["alt"] and entry["caption"] and entry["metrics"]
+            assert (quick_out / name).stat().st_size > 1000
+    svg = (quick_out / "unet_dice.svg").read_text()
+    assert "Clase" in svg and "fondo" in svg  # Spanish labels
+    assert "determinista" in figures["unet_overlays.png"]["caption"]  # scenes said to come from the seed
+    assert not any((quick_out / "cache").rglob("*.pt"))  # checkpoints cleared after success
+
+
+def test_quick_unet_learns(quick_out):
+    m = manifest.load(quick_out)["figures"]["unet_dice.svg"]["metrics"]
+    assert m["loss_last"] < 0.8 * m["loss_first"]
+    assert m["dice_per_class"]["fondo"] > 0.9  # background is learnt first
+    assert 0 <= m["mean_dice"] <= 1
+
+
+def test_quick_dcgan_trains(quick_out):
+    m = manifest.load(quick_out)["figures"]["dcgan_samples.png"]["metrics"]
+    assert m["snapshot_steps"][0] == 0 and m["snapshot_steps"][-1] == m["steps"]
+    assert m["d_loss_final"] < math.log(4)  # D beats chance (2 ln 2 = both halves at p = 1/2)
+    assert math.isfinite(m["g_loss_final"])
+
+
+def test_quick_diffusion_learns(quick_out):
+    m = manifest.load(quick_out)["figures"]["diffusion_samples.png"]["metrics"]
+    assert m["loss_final"] < 0.5 * m["loss_first"]  # eps-MSE starts near 1 (predicting 0)
+    assert m["sampling_steps"] <= 10

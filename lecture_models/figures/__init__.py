@@ -16,6 +16,9 @@ RUNS = {
     "gradcam": "lecture_models.figures.gradcam",
     "kernels": "lecture_models.figures.kernels",
     # F2: segmentation and generative models (add entries here)
+    "unet": "lecture_models.figures.unet",
+    "dcgan": "lecture_models.figures.dcgan",
+    "diffusion": "lecture_models.figures.diffusion",
 }
 
 
