@@ -6,6 +6,8 @@ Measures, on this machine, in Debian's Chromium (headless) and natively:
   * a 3×3 convolution of a 512×512 image with demos.imageops.conv2d (float32 and
     float64), timed inside Python (perf_counter, median of N): Pyodide vs native, ratio;
   * the same through the page's worker (rt.call round trip, image sent and returned);
+  * the same tap loop writing each product into one preallocated buffer (a proposal
+    for imageops.conv2d: fresh large temporaries are slow in WebAssembly);
   * a naive pure-Python double loop for the same convolution (Pyodide and native),
     to show what NumPy's strided slices buy;
   * conv-explorer: time from a slider change (an `input` event) to the output canvas
@@ -50,6 +52,20 @@ def naive(x, k):
             out[i][j] = s
     return out
 
+def scratch(x, k):
+    """conv2d's tap loop with one preallocated product buffer (a proposal, for comparison):
+    WebAssembly's allocator makes each fresh temporary of a large array costly."""
+    oh, ow = x.shape[0] - 2, x.shape[1] - 2
+    k = k.astype(x.dtype)
+    out = k[0, 0] * x[:oh, :ow]
+    tmp = np.empty_like(out)
+    for a in range(3):
+        for b in range(3):
+            if a or b:
+                np.multiply(x[a:a + oh, b:b + ow], k[a, b], out=tmp)
+                out += tmp
+    return out
+
 def median_ms(fn, reps):
     fn()
     times = []
@@ -65,6 +81,8 @@ xl, kl = x64.tolist(), k.tolist()
 print(json.dumps({
     "conv_f32": median_ms(lambda: ops.conv2d(x32, k), REPS),
     "conv_f64": median_ms(lambda: ops.conv2d(x64, k), REPS),
+    "scratch_f32": median_ms(lambda: scratch(x32, k), REPS),
+    "scratch_f64": median_ms(lambda: scratch(x64, k), REPS),
     "naive": median_ms(lambda: naive(xl, kl), 1),
 }))
 return img
@@ -91,10 +109,15 @@ def browser_numbers(url: str, reps: int) -> dict:
             " return el.dataset.outputShape && el.dataset.done === el.dataset.requested; }", timeout=180_000)
         rt = "CourseRuntime.get()"
         code = TIMING.replace("REPS", str(reps))
+        # Twice, keeping the second: Chromium first runs WebAssembly through its baseline
+        # compiler and swaps in optimised code a little later.
         inside = page.evaluate(f"""async (code) => {{
-            const out = await {rt}.call("demos.usercode", "run",
-                [code, CourseRuntime.ndarray(new Uint8Array(1), [1, 1])]);
-            if (out.error) throw new Error(out.error.traceback || out.error.message);
+            let out;
+            for (let i = 0; i < 2; i++) {{
+                out = await {rt}.call("demos.usercode", "run",
+                    [code, CourseRuntime.ndarray(new Uint8Array(1), [1, 1])]);
+                if (out.error) throw new Error(out.error.traceback || out.error.message);
+            }}
             return JSON.parse(out.stdout.trim().split("\\n").pop());
         }}""", code)
         # Round trip through the worker: a 512×512 float32 image there and back.
@@ -169,6 +192,7 @@ def main() -> None:
     print(f"\n3×3 convolution of a 512×512 image (demos.imageops.conv2d), median of {args.reps}, ms")
     print(f"{'':34s}{'Pyodide':>10s}{'native':>10s}{'ratio':>8s}")
     for key, label in (("conv_f32", "NumPy, float32"), ("conv_f64", "NumPy, float64"),
+                       ("scratch_f32", "  same, one scratch buffer, f32"), ("scratch_f64", "  same, one scratch buffer, f64"),
                        ("naive", "pure-Python loop (1 run)")):
         print(f"{label:34s}{i[key]:10.2f}{n[key]:10.2f}{i[key] / n[key]:8.2f}")
     print(f"{'round trip page→worker→page, f32':34s}{b['trip']:10.2f}")

@@ -180,7 +180,12 @@
       }
       try {
         const rec = CourseRuntime.ndarray(pixels.rgba, [pixels.height, pixels.width, 4]);
-        const out = await rt.call("demos.samples", "prepare_photo", [rec]);
+        const prepare = () => rt.call("demos.samples", "prepare_photo", [rec]);
+        // Another widget's "Detener" may restart Python under us: ask the new one.
+        const out = await prepare().catch((err) => {
+          if (err.python && err.python.type === "KeyboardInterrupt") return prepare();
+          throw err;
+        });
         if (seq !== loadSeq) return;
         const [h0, w0] = out.image.shape;
         let text = `${name}: ${w0}×${h0} px${out.gray ? ", en gris" : ", en color"}.`;

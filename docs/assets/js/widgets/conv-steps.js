@@ -22,6 +22,8 @@
     try { return JSON.parse(text); } catch (err) { return fallback; }
   }
 
+  const par = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));  // (-1)×(-1), not -1×-1
+
   CourseDemos.register("conv-steps", (el, rt, ui) => {
     guardKeys(el);
     const preset = MATRICES[el.dataset.matrix] || MATRICES.seed004;
@@ -75,7 +77,7 @@
       }
       const w = rows(step.window), pr = rows(step.products);
       products.append(h("caption", {text: "Productos elemento a elemento (entrada × núcleo)"}),
-        ...w.map((row, r) => h("tr", {}, row.map((v, c) => h("td", {}, `${fmt(v)}×${fmt(k[r][c])} = ${fmt(pr[r][c])}`)))));
+        ...w.map((row, r) => h("tr", {}, row.map((v, c) => h("td", {}, `${par(v)}×${par(k[r][c])} = ${fmt(pr[r][c])}`)))));
       const [r0, c0] = step.position;
       sum.textContent = `Paso ${i + 1} de ${data.steps.length}: ventana en filas ${step.rows[0] + 1}–${step.rows.at(-1) + 1}`
         + ` y columnas ${step.cols[0] + 1}–${step.cols.at(-1) + 1} de la entrada con relleno. `

@@ -24,7 +24,9 @@
     const codeId = uid("cw-code"), helpId = uid("cw-help");
     const code = h("textarea", {id: codeId, class: "cw-code", spellcheck: "false", autocapitalize: "off",
                                 autocomplete: "off", "aria-describedby": helpId, rows: 8});
-    code.value = el.dataset.code || EXAMPLE;
+    const initial = el.dataset.code || EXAMPLE;  // a lecture may bring its own example
+    code.value = initial;
+    code.rows = Math.min(24, Math.max(8, initial.split("\n").length + 1));
     const runBtn = h("button", {type: "button"}, "▶ Ejecutar");
     const stopBtn = h("button", {type: "button", disabled: true}, "■ Detener");
     const resetBtn = h("button", {type: "button"}, "Restaurar el ejemplo");
@@ -107,7 +109,7 @@
       result.textContent = "Deteniendo…";
       rt.interrupt();
     });
-    resetBtn.addEventListener("click", () => { code.value = EXAMPLE; code.focus(); });
+    resetBtn.addEventListener("click", () => { code.value = initial; code.focus(); });
     code.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
