@@ -89,14 +89,11 @@
       onChange();
     });
     const wrap = h("div", {class: "cw-control"}, h("label", {for: id}, label), range, box);
-    return {
-      el: wrap, range, box,
-      read() { return box.value.trim(); },
-      set(v) { box.value = String(v); range.value = String(v); },
-    };
+    return {el: wrap, range, box, read: () => box.value.trim()};
   }
 
-  /** The value of a number control for Python: a number, or null with a reason. */
+  /** A number control's value for Python, {value}, or {error} saying why there is none
+   * (empty box, or text the browser could not read as a number). */
   function readNumber(control, name) {
     const text = control.read();
     if (text === "" && control.box.validity.badInput) {

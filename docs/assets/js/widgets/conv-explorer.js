@@ -44,7 +44,7 @@
 
     function buildGrid(values) {
       grid.textContent = "";
-      grid.style.gridTemplateColumns = `repeat(${size}, minmax(2.6rem, 3.6rem))`;
+      grid.style.gridTemplateColumns = `repeat(${size}, minmax(2.8em, 4.2em))`;
       cells = values.map((row, i) => row.map((v, j) => {
         const input = h("input", {type: "text", inputmode: "decimal", value: v, size: 4,
                                   "aria-label": `Núcleo, fila ${i + 1}, columna ${j + 1}`});
