@@ -15,6 +15,7 @@ def _rand(n, generator, device, low=-1.0, high=1.0):
     return torch.rand(n, generator=generator, device=device) * (high - low) + low
 
 
+# --8<-- [start:affine]
 def random_affine(x, *, generator, degrees=15.0, translate=0.1, scale=(0.9, 1.1)):
     """Random rotation (±degrees), shift (±translate of the size) and zoom, via affine_grid + grid_sample."""
     n, dev = x.shape[0], x.device
@@ -25,6 +26,7 @@ def random_affine(x, *, generator, degrees=15.0, translate=0.1, scale=(0.9, 1.1)
     theta = torch.stack([torch.stack([cos, -sin, tx], 1), torch.stack([sin, cos, ty], 1)], 1)
     grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+# --8<-- [end:affine]
 
 
 def random_flip(x, *, generator, p=0.5):
@@ -47,6 +49,7 @@ def gaussian_noise(x, *, generator, std=0.15):
     return (x + std * noise).clamp(0, 1)
 
 
+# --8<-- [start:cutout]
 def cutout(x, *, generator, size=10):
     """Zero a random size x size square per image (DeVries & Taylor 2017)."""
     n, _, h, w = x.shape
@@ -56,6 +59,7 @@ def cutout(x, *, generator, size=10):
     xs = torch.arange(w, device=x.device)[None, None, :]
     inside = ((ys - cy[:, None, None]).abs() <= size // 2) & ((xs - cx[:, None, None]).abs() <= size // 2)
     return x * (~inside)[:, None].to(x.dtype)
+# --8<-- [end:cutout]
 
 
 TRANSFORMS = {
@@ -96,7 +100,9 @@ class Augment:
         return f"Augment({', '.join(self.names)})"
 
 
+# --8<-- [start:digits]
 def digits_augment():
     """The augmentation used for MNIST digits: small rotations/shifts, contrast, cutout (no flips)."""
     return Augment(affine={"degrees": 12, "translate": 0.08, "scale": (0.9, 1.1)},
                    brightness={"amount": 0.3}, cutout={"size": 8})
+# --8<-- [end:digits]
