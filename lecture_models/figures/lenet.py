@@ -15,12 +15,12 @@ def settings(ctx) -> dict:
     return {"epochs": 12 if ctx.device.type == "cpu" else 30, "lr": 3e-3, "batch_size": 128}
 
 
-def train(ctx, data=None, *, ckpt_key="lenet5"):
-    """The trained LeNet-5 and its History (also used by the Grad-CAM run)."""
+def train(ctx, data=None, *, ckpt_key="lenet5", **overrides):
+    """The trained LeNet-5 and its History (also used by the Grad-CAM run, with fewer epochs)."""
     data = data or load_mnist(ctx.device)
     torch.manual_seed(ctx.seed_for(0))
     model = lenet5()
-    hist = train_classifier(model, data, ctx=ctx, ckpt_key=ckpt_key, desc="LeNet-5", **settings(ctx))
+    hist = train_classifier(model, data, ctx=ctx, ckpt_key=ckpt_key, desc="LeNet-5", **{**settings(ctx), **overrides})
     return model, hist
 
 
@@ -47,6 +47,8 @@ def plot_curves(hist):
     ax2.plot(ep, 100 * np.array(hist.test_acc), "s--", label="prueba")
     ax2.set(xlabel="época", ylabel="exactitud (%)", title="Exactitud")
     ax2.legend()
+    for ax in (ax1, ax2):
+        style.integer_xaxis(ax)
     return fig
 
 

@@ -40,6 +40,7 @@ def write_atomic(path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; figures are published files
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

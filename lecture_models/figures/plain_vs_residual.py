@@ -76,7 +76,7 @@ def settings(ctx) -> dict:
     return {"depths": (3, 9), "steps": 3000, "steps_per_epoch": 250, "width": 16}
 
 
-def smooth(values, k=20):
+def smooth(values, k=40):
     """Moving average over k steps (curves of single batches are too noisy to read)."""
     v = np.asarray(values, dtype=float)
     k = max(1, min(k, len(v) // 5))
@@ -109,11 +109,12 @@ def run(ctx):
                 err, x = smooth(100 * (1 - np.array(h.step_acc)))
                 name = "residual" if res else "plana"
                 test_err = 100 * (1 - h.test_acc[-1])
-                ax.plot(x, err, ls="-" if res else "--", color=style.COLORS[j + (2 if res else 0)], lw=1.5,
+                ax.plot(x, err, ls="-" if res else "--", color=style.COLORS[j], lw=1.8 if res else 1.4,
                         label=f"{name}, {6 * n + 2} capas (prueba {style.num(test_err)} %)")
                 metrics[key] = {"train_error_last": float(err[-1]), "test_error": test_err,
                                 "train_time_s": h.time_s[-1]}
         ax.set(xlabel="iteración", title="con BatchNorm" if bn else "sin BatchNorm", yscale="log")
+        style.percent_log_axis(ax)
         ax.legend(fontsize=8)
     axes[0].set_ylabel("error de entrenamiento (%)")
     d0, d1 = (6 * n + 2 for n in s["depths"])

@@ -14,7 +14,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
 RC = {
-    "font.family": "DejaVu Sans",  # ships with matplotlib: same glyph metrics on every machine
+    # DejaVu Sans ships with matplotlib (same layout on every machine); SVG text falls back to sans-serif.
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Verdana", "Arial", "Helvetica"],
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.labelsize": 10,
@@ -73,3 +75,19 @@ apply()
 def num(x: float, digits: int = 1) -> str:
     """A number in Spanish notation for labels and alt text: 92.05 -> '92,1'."""
     return f"{x:.{digits}f}".replace(".", ",")
+
+
+def integer_xaxis(ax) -> None:
+    """Epoch axes: ticks on whole numbers only."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def percent_log_axis(ax) -> None:
+    """Log y axis of percentages labelled 1, 2, 5, 10, 20, 50, 100 (not 10^1)."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    ax.yaxis.set_major_locator(FixedLocator([0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v, 1 if v < 1 else 0)))
+    ax.yaxis.set_minor_locator(NullLocator())
