@@ -28,6 +28,9 @@ from lecture_models.models import lenet5  # noqa: E402
 from lecture_models.train import evaluate, train_classifier  # noqa: E402
 
 
+LR = 3e-3  # constant learning rate of the loop comparison
+
+
 def sync(device):
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -103,13 +106,13 @@ def main():
         ours(data, device, epochs=1, batch_size=128, lr=1e-3, cache=cache, schedule="constant", steps_per_epoch=5)
         rows = []
         for label, fn in (("on-device tensor loop (ours)",
-                           lambda: ours(data, device, epochs=epochs, batch_size=128, lr=1e-3, cache=cache,
+                           lambda: ours(data, device, epochs=epochs, batch_size=128, lr=LR, cache=cache,
                                         schedule="constant")),
                           ("DataLoader(TensorDataset) loop",
-                           lambda: stock(data, device, epochs=epochs, batch_size=128, lr=1e-3))):
+                           lambda: stock(data, device, epochs=epochs, batch_size=128, lr=LR))):
             accs, times = fn()
             rows.append((label, n * epochs / times[-1], times[-1], first_time(accs, times, target), max(accs)))
-        print(f"Same model, AdamW lr 1e-3 constant, batch 128, {epochs} epochs (training time, evaluation excluded)\n")
+        print(f"Same model, AdamW lr {LR:g} constant, batch 128, {epochs} epochs (training time, evaluation excluded)\n")
         print(f"| loop | images/s | train time | time to {target:.0%} | best test acc |")
         print("|---|---:|---:|---:|---:|")
         for label, ips, t, tt, best in rows:

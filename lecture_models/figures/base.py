@@ -151,8 +151,14 @@ class RunContext:
             "quick": self.quick,
             "duration_s": round(time.perf_counter() - self.started, 2),
         }
+        entry["deterministic"] = self.device.type == "cpu"
         if self.device.type == "cpu":
-            entry["note"] = "Entrenado en CPU (sin GPU)."
+            entry["cpu_threads"] = torch.get_num_threads()
+            entry["note"] = ("Entrenado en CPU (sin GPU); repetir el comando en la misma máquina, con la misma "
+                             "semilla y el mismo número de hilos, da el mismo resultado.")
+        else:
+            entry["note"] = ("Entrenado en GPU: algunas operaciones de CUDA no son deterministas, así que repetir "
+                             "el comando puede cambiar las últimas cifras.")
         if extra:
             entry.update(_jsonable(extra))
         manifest.update(self.out_dir, {name: entry})
