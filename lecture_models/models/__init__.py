@@ -35,10 +35,11 @@ def get_model(name: str, **kwargs) -> nn.Module:
 from .alexnet import AlexNet, alexnet  # noqa: E402
 from .googlenet import GoogLeNet, googlenet  # noqa: E402
 from .lenet import LeNet5, lenet5  # noqa: E402
+from .simple_cnn import SimpleCNN, simple_cnn  # noqa: E402
 from .resnet import BasicBlock, Bottleneck, ResNet, resnet18, resnet34, resnet50, resnet101, resnet152  # noqa: E402
 from .vgg import VGG, vgg11, vgg13, vgg16, vgg19  # noqa: E402
 
-for _builder in (lenet5, alexnet, vgg11, vgg13, vgg16, vgg19, googlenet,
+for _builder in (simple_cnn, lenet5, alexnet, vgg11, vgg13, vgg16, vgg19, googlenet,
                  resnet18, resnet34, resnet50, resnet101, resnet152):
     register(_builder)
 
