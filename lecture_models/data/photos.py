@@ -26,7 +26,8 @@ PHOTOS = {
 def photo_dir() -> Path:
     spec = importlib.util.find_spec("skimage")
     if spec is None or not spec.origin:
-        raise DatasetMissingError("scikit-image is not installed: its bundled photos are needed (pip install scikit-image)")
+        raise DatasetMissingError("scikit-image is not installed: its bundled photos are needed "
+                                  "(pip install scikit-image)")
     return Path(spec.origin).parent / "data"
 
 

@@ -59,7 +59,8 @@ def run(ctx):
     ctx.save_figure(
         "augmentation_grid.png", grid_figure(ctx, digit), data=MNIST_DATA_NAME, metrics={},
         alt="Un mismo dígito 7 repetido en filas: rotado y desplazado, volteado en espejo, con otro brillo, con ruido, "
-            "con un cuadrado borrado y con la combinación de transformaciones; el volteo produce algo que ya no es un 7.",
+            "con un cuadrado borrado y con la combinación de transformaciones; el volteo produce algo que ya no "
+            "es un 7.",
         caption="Aumento de datos sobre un dígito de MNIST: cada fila es una transformación aleatoria aplicada en lote "
                 "en el dispositivo. El volteo horizontal no sirve para dígitos (un 7 volteado no es un 7), por eso no "
                 "entra en la combinación usada para entrenar.")

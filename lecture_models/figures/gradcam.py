@@ -1,5 +1,4 @@
 """Grad-CAM of a trained LeNet-5 on MNIST digits: the predicted class vs another class."""
-import numpy as np
 import torch
 
 from ..data import MNIST_DATA_NAME, load_mnist

@@ -50,11 +50,12 @@ def run(ctx):
         ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
         ax.set_xlabel(kernel_text(np.asarray(k)), fontsize=8, family="DejaVu Sans Mono")
         stats[key] = {"min": float(out.min()), "max": float(out.max())}
-    data = f"Fotografía «{name}» incluida en scikit-image: {describe(name)}; reducida a {photo.shape[1]}×{photo.shape[0]} píxeles"
+    data = (f"Fotografía «{name}» incluida en scikit-image: {describe(name)}; "
+            f"reducida a {photo.shape[1]}×{photo.shape[0]} píxeles")
     ctx.save_figure(
         "kernel_effects.png", fig, data=data, metrics={"output_range": stats},
-        alt="La misma foto en blanco y negro de un fotógrafo con su cámara filtrada con ocho núcleos de 3×3: identidad, "
-            "desenfoque de caja, gaussiano, realce, Laplaciano, Sobel horizontal y vertical y relieve; los de bordes "
-            "dejan gris el fondo liso y resaltan los contornos.",
+        alt="La misma foto en blanco y negro de un fotógrafo con su cámara filtrada con ocho núcleos de 3×3: "
+            "identidad, desenfoque de caja, gaussiano, realce, Laplaciano, Sobel horizontal y vertical y relieve; "
+            "los de bordes dejan gris el fondo liso y resaltan los contornos.",
         caption="Efecto de los núcleos de convolución de las demos sobre una foto (calculado con demos/imageops.py, "
                 "el mismo código que ejecuta el navegador). En los núcleos de bordes el gris medio es 0.")

@@ -49,7 +49,10 @@ def _autocast(device):
 
 
 def _prepare(x, device):
-    return x.contiguous(memory_format=torch.channels_last) if torch.device(device).type == "cuda" and x.dim() == 4 else x
+    """channels_last on CUDA (faster convolutions with bf16); unchanged on CPU."""
+    if torch.device(device).type == "cuda" and x.dim() == 4:
+        return x.contiguous(memory_format=torch.channels_last)
+    return x
 
 
 @torch.no_grad()
