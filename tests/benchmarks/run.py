@@ -17,7 +17,8 @@ def main(argv: list[str]) -> int:
     names = argv or sorted(p.stem for p in HERE.glob("bench_*.py"))
     for name in names:
         print(f"\n=== {name} ===", flush=True)
-        runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
+        sys.argv = [str(HERE / f"{name}.py")]  # each benchmark parses its own (empty) arguments
+        runpy.run_path(sys.argv[0], run_name="__main__")
     return 0
 
 
