@@ -1,6 +1,6 @@
 """Live demos' speed: NumPy in Pyodide vs native NumPy, and slider-to-canvas latency.
 
-    python benchmarks/bench_demos.py [--reps N] [--site DIR]
+    python tests/benchmarks/bench_demos.py [--reps N] [--site DIR]
 
 Measures, on this machine, in Debian's Chromium (headless) and natively:
   * a 3×3 convolution of a 512×512 image with demos.imageops.conv2d (float32 and

@@ -1,6 +1,6 @@
 """LeNet-5 training speed: our on-device tensor loop vs a stock DataLoader loop.
 
-    python benchmarks/bench_training.py [--device auto|cpu|cuda] [--epochs N] [--threads N]
+    python tests/benchmarks/bench_training.py [--device auto|cpu|cuda] [--epochs N] [--threads N]
 
 Images/second and time to 95 % test accuracy for
   (a) lecture_models.train.train_classifier (data on the device, batches by index), and
