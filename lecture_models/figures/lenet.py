@@ -8,6 +8,7 @@ from ..train import predict, train_classifier
 from . import style
 
 
+# --8<-- [start:train]
 def settings(ctx) -> dict:
     """Epochs and learning rate: quick is a smoke test that still reaches > 90 %."""
     if ctx.quick:
@@ -22,6 +23,7 @@ def train(ctx, data=None, *, ckpt_key="lenet5", **overrides):
     model = lenet5()
     hist = train_classifier(model, data, ctx=ctx, ckpt_key=ckpt_key, desc="LeNet-5", **{**settings(ctx), **overrides})
     return model, hist
+# --8<-- [end:train]
 
 
 def activations(model, x):
