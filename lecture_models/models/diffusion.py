@@ -266,6 +266,7 @@ def _guided_eps(model, x, t, y, guidance_scale):
 # --8<-- [end:guided-eps]
 
 
+# --8<-- [start:ddim-step]
 def ddim_step(x_t, eps, ab_t, ab_prev, eta, noise=None, clip_x0=True):
     """One update from step t to an earlier step (Song, Meng & Ermon, 2021, arXiv:2010.02502).
 
@@ -283,6 +284,7 @@ def ddim_step(x_t, eps, ab_t, ab_prev, eta, noise=None, clip_x0=True):
     if noise is not None:
         x_prev = x_prev + sigma * noise
     return x_prev
+# --8<-- [end:ddim-step]
 
 
 # --8<-- [start:sample]
@@ -321,6 +323,7 @@ def sample(model, schedule, y, *, guidance_scale=3.0, steps=None, eta=None, clip
 
     was_training = model.training
     model.eval()
+    # --8<-- [start:sample-loop]
     x = _rand(torch.randn, shape, generator=generator, device=device)  # x_T
     trajectory = [x]
     for i, t in enumerate(timesteps):
@@ -330,6 +333,7 @@ def sample(model, schedule, y, *, guidance_scale=3.0, steps=None, eta=None, clip
         x = ddim_step(x, eps, ab[t], ab_prev, eta, noise, clip_x0)
         if return_trajectory:
             trajectory.append(x)
+    # --8<-- [end:sample-loop]
     model.train(was_training)
     return (x, torch.stack(trajectory)) if return_trajectory else x
 # --8<-- [end:sample]

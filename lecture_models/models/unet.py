@@ -125,6 +125,7 @@ class UNet(nn.Module):
             self.add_module(f"up{j}", Up(ch[level + 1], cout, bilinear=bilinear, batch_norm=batch_norm))
         self.outc = OutConv(ch[0], num_classes)
 
+    # --8<-- [start:unet-forward]
     def forward(self, x):
         if x.ndim != 4 or x.shape[1] != self.in_channels:
             raise ValueError(f"expected input of shape (N, {self.in_channels}, H, W), got {tuple(x.shape)}")
@@ -142,6 +143,7 @@ class UNet(nn.Module):
         for j in range(1, self.depth + 1):
             x = getattr(self, f"up{j}")(x, skips.pop())
         return self.outc(x)
+    # --8<-- [end:unet-forward]
 # --8<-- [end:unet]
 
 
