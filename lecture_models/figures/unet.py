@@ -18,10 +18,13 @@ from . import style
 
 CONFIG = {
     # quick: a few CPU seconds, only checks the pipeline; figures may look poor
-    "quick": dict(train_scenes=1000, test_scenes=200, base_channels=8, steps=80, batch_size=16, lr=4e-3),
+    "quick": dict(train_scenes=1000, test_scenes=200, base_channels=8, steps=150, batch_size=16, lr=4e-3),
     "full": dict(train_scenes=4000, test_scenes=1000, base_channels=8, steps=900, batch_size=32, lr=3e-3),
 }
-DEPTH = 3  # 64 -> 8 pixels at the bottom: enough context to see a whole 28-pixel digit
+# 64 -> 4 pixels at the bottom: every pixel sees its whole digit. Depth 3 at the same cost
+# reached a mean digit Dice of only 0.40 (vs 0.94) after 900 steps: the context and the
+# channels of the deepest level are what recognise the digit.
+DEPTH = 4
 OVERLAY_ROWS = 4
 
 # Background black; one colour per digit (Okabe-Ito, then Paul Tol's extras): easy to tell apart.
