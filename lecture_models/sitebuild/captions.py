@@ -23,6 +23,8 @@ CDN_URL = re.compile(r'https://cdnjs\.cloudflare\.com/[^"\'\s)]*')
 METRIC_LABELS = {
     "test_accuracy": ("exactitud en test", "{:.1%}"),
     "accuracy": ("exactitud", "{:.1%}"),
+    "test_accuracy_sin_augment": ("exactitud en test sin aumento", "{:.1%}"),
+    "test_accuracy_con_augment": ("con aumento", "{:.1%}"),
     "mean_dice": ("Dice medio", "{:.3f}"),
     "epochs": ("épocas", "{}"),
     "steps": ("pasos", "{}"),
