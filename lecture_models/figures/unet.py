@@ -53,7 +53,9 @@ def dice_figure(dice, mean_digits):
     colors = ["#555555"] + DIGIT_COLORS
     bars = ax.bar(range(NUM_CLASSES), values, color=colors, edgecolor="black", linewidth=0.5)
     for bar, v in zip(bars, values):
-        ax.text(bar.get_x() + bar.get_width() / 2, v + 0.02, style.num(v, 2), ha="center", fontsize=8)
+        # White box: the value stays readable where it crosses the mean line.
+        ax.text(bar.get_x() + bar.get_width() / 2, v + 0.04, style.num(v, 2), ha="center", fontsize=8,
+                bbox=dict(facecolor="white", edgecolor="none", pad=2), zorder=3)
     ax.axhline(mean_digits, color="black", linestyle="--", linewidth=1,
                label=f"Dice medio de los dígitos = {style.num(mean_digits, 2)}")
     ax.set_xticks(range(NUM_CLASSES), CLASS_NAMES)
@@ -61,7 +63,7 @@ def dice_figure(dice, mean_digits):
     ax.set_ylabel("Dice en las escenas de prueba")
     ax.set_ylim(0, 1.12)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: style.num(v, 1)))
-    ax.legend(loc="lower right")
+    fig.legend(loc="outside lower center")  # below the axes: never on top of a bar
     ax.set_title("U-Net: coeficiente de Dice por clase")
     return fig
 
@@ -142,6 +144,7 @@ def run(ctx):
              "dígitos manuscritos; a la izquierda la imagen, en el centro la anotación y a la derecha la "
              "predicción de la U-Net, con cada dígito coloreado según su clase."),
         caption=(f"Segmentación semántica con U-Net en {scenes}: imagen, verdad y predicción "
-                 "(color = clase del dígito, negro = fondo). Cada píxel recibe una clase; "
-                 "el Dice de cada fila se promedia sobre los dígitos presentes."),
+                 "(color = clase del dígito, negro = fondo). Cada píxel recibe una clase. El Dice de cada "
+                 "fila es la media sobre las clases de dígito que aparecen en la verdad o en la predicción: "
+                 "unos pocos píxeles de una clase inventada cuentan como una clase con Dice 0."),
         data=data, metrics=metrics, extra=extra)
