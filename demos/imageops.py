@@ -198,12 +198,15 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: int = 0,
     ap = np.pad(a, [(p, p), (p, p)] + [(0, 0)] * (a.ndim - 2)) if p else a
     out_h = (ap.shape[0] - eff_h) // s + 1
     out_w = (ap.shape[1] - eff_w) // s + 1
-    # Each tap (i, j) multiplies one strided slice of the padded image by a scalar.
+    # Each tap (i, j) multiplies one strided slice of the padded image by a scalar;
+    # one reused buffer for the products avoids a fresh large temporary per tap.
     out = w[0, 0] * _tap(ap, 0, 0, s, out_h, out_w)
+    buf = np.empty_like(out)
     for i in range(w.shape[0]):
         for j in range(w.shape[1]):
             if i or j:
-                out += w[i, j] * _tap(ap, i * d, j * d, s, out_h, out_w)
+                np.multiply(_tap(ap, i * d, j * d, s, out_h, out_w), w[i, j], out=buf)
+                out += buf
     return out
 # --8<-- [end:conv2d]
 
