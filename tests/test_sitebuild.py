@@ -48,3 +48,14 @@ def test_cdn_scripts_are_removed():
             '<script type="module">import mermaid from "https://cdnjs.cloudflare.com/x/mermaid.esm.min.mjs";</script><p>ok</p>')
     out = captions.strip_cdn_urls(html + '<script src=""> </script>')
     assert "cdnjs" not in out and "<script src" not in out and out.endswith("<p>ok</p>")
+
+
+def test_notebook_links_to_pages_are_resolved():
+    from lecture_models.sitebuild import links
+
+    pages = {"lectures/05-entrenamiento.md": "../../lectures/05-entrenamiento/"}
+    html = '<a href="../lectures/05-entrenamiento.md#sobreajuste">x</a><a href="https://x.org/a.md">y</a>'
+    out = links.rewrite_md_links(html, "notebooks/05-aumentacion.ipynb", pages.get)
+    assert 'href="../../lectures/05-entrenamiento/#sobreajuste"' in out and "https://x.org/a.md" in out
+    with pytest.raises(links.LinkError, match="no-such.md"):
+        links.rewrite_md_links('<a href="no-such.md">z</a>', "notebooks/n.ipynb", pages.get)

@@ -26,7 +26,8 @@ _importable()
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from lecture_models.sitebuild import captions, generated, vendor  # noqa: E402
+from lecture_models.sitebuild import captions, generated, links, vendor  # noqa: E402
+from mkdocs.utils import get_relative_url  # noqa: E402
 
 DEMOS_DIR = ROOT / "demos"
 _dist: Path | None = None
@@ -75,6 +76,15 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):  # mkdocs-jupyter does not resolve links
+        def url_of(src_uri):
+            target = files.get_file_from_path(src_uri)
+            return get_relative_url(target.url, page.url) if target else None
+
+        try:
+            html = links.rewrite_md_links(html, page.file.src_uri, url_of)
+        except links.LinkError as exc:
+            raise PluginError(str(exc)) from exc
     try:
         return captions.add_figure_captions(html, ROOT / config["docs_dir"] / "figures" / "manifest.json")
     except captions.CaptionError as exc:
