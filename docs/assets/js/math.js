@@ -3,27 +3,26 @@
  * Runs on every page, also after Material's instant navigation. */
 (function () {
   "use strict";
+  const ARITHMATEX = [
+    {left: "\\(", right: "\\)", display: false},
+    {left: "\\[", right: "\\]", display: true},
+  ];
+  // Notebook pages (mkdocs-jupyter) keep TeX between dollars in rendered Markdown.
+  const DOLLARS = [
+    {left: "$$", right: "$$", display: true},
+    {left: "$", right: "$", display: false},
+  ];
+
+  function render(selector, delimiters) {
+    document.querySelectorAll(selector).forEach((el) => {
+      renderMathInElement(el, {delimiters, throwOnError: false});
+    });
+  }
+
   function typeset() {
     if (typeof renderMathInElement !== "function") return;
-    document.querySelectorAll(".arithmatex").forEach((el) => {
-      renderMathInElement(el, {
-        delimiters: [
-          {left: "\\(", right: "\\)", display: false},
-          {left: "\\[", right: "\\]", display: true},
-        ],
-        throwOnError: false,
-      });
-    });
-    // Notebook pages (mkdocs-jupyter) keep TeX between dollars in rendered Markdown.
-    document.querySelectorAll(".jupyter-wrapper .jp-RenderedMarkdown").forEach((el) => {
-      renderMathInElement(el, {
-        delimiters: [
-          {left: "$$", right: "$$", display: true},
-          {left: "$", right: "$", display: false},
-        ],
-        throwOnError: false,
-      });
-    });
+    render(".arithmatex", ARITHMATEX);
+    render(".jupyter-wrapper .jp-RenderedMarkdown", DOLLARS);
   }
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(typeset);
   else document.addEventListener("DOMContentLoaded", typeset);
