@@ -9,10 +9,11 @@ the last updates and gives visibly cleaner samples after short training.
 """
 import copy
 import contextlib
-import sys
 import math
 
 import torch
+
+from .resume import StepCheckpoint
 
 from lecture_models.models.diffusion import loss as diffusion_loss
 
@@ -50,18 +51,9 @@ def train_diffusion(model, schedule, x, y, *, steps, batch_size, lr, seed=0, p_u
         opt, lambda s: min((s + 1) / warmup, 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps))))
     g = torch.Generator(device=device).manual_seed(seed)  # batches, steps t, noise, label drops
     losses = torch.zeros(steps, device=device)
-    start = 0
-    ckpt = ctx.checkpoint(ckpt_key) if ctx is not None and ckpt_key else None
-    state = ckpt.load() if ckpt else None
-    if state:
-        model.load_state_dict(state["model"])
-        ema.load_state_dict(state["ema"])
-        opt.load_state_dict(state["opt"])
-        sched.load_state_dict(state["sched"])
-        g.set_state(state["rng"])
-        losses.copy_(state["losses"])
-        start = state["step"]
-        print(f"{ctx.run_name}: resuming {ckpt_key} from its checkpoint at step {start}/{steps}", file=sys.stderr)
+    saver = StepCheckpoint(ctx, ckpt_key, objects={"model": model, "ema": ema, "opt": opt, "sched": sched},
+                           tensors={"losses": losses}, rng=g, every=ckpt_every)
+    start = saver.restore(steps)
 
     model.train()
     steps_iter = range(start, steps)
@@ -78,8 +70,5 @@ def train_diffusion(model, schedule, x, y, *, steps, batch_size, lr, seed=0, p_u
         # Short runs: a smaller decay early on, so the EMA is not dominated by the random init.
         ema_update(ema, model, min(ema_decay, (1 + step) / (10 + step)))
         losses[step] = loss.detach()
-        if ckpt and ((step + 1) % ckpt_every == 0 or step + 1 == steps):
-            ckpt.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
-                       "sched": sched.state_dict(), "rng": g.get_state(), "losses": losses.cpu(),
-                       "step": step + 1})
+        saver.after_step(step, steps)
     return {"loss": losses.tolist(), "ema": ema.eval()}

@@ -6,9 +6,10 @@ The discriminator D learns to tell real images (label 1) from generated ones
 gradients early on, when D rejects everything). Snapshots of G on fixed
 latent vectors show how the samples evolve during training.
 """
-import sys
 
 import torch
+
+from .resume import StepCheckpoint
 import torch.nn.functional as F
 
 
@@ -35,19 +36,11 @@ def train_gan(generator, discriminator, x, *, steps, batch_size, lr=2e-4, betas=
     g = torch.Generator(device=device).manual_seed(seed)  # batch indices and latents, on the device
     d_losses = torch.zeros(steps, device=device)
     g_losses = torch.zeros(steps, device=device)
-    snapshots, start = {}, 0
-    ckpt = ctx.checkpoint(ckpt_key) if ctx is not None and ckpt_key else None
-    state = ckpt.load() if ckpt else None
-    if state:
-        generator.load_state_dict(state["generator"])
-        discriminator.load_state_dict(state["discriminator"])
-        opt_g.load_state_dict(state["opt_g"])
-        opt_d.load_state_dict(state["opt_d"])
-        g.set_state(state["rng"])
-        d_losses.copy_(state["d_loss"])
-        g_losses.copy_(state["g_loss"])
-        snapshots, start = state["snapshots"], state["step"]
-        print(f"{ctx.run_name}: resuming {ckpt_key} from its checkpoint at step {start}/{steps}", file=sys.stderr)
+    saver = StepCheckpoint(ctx, ckpt_key, objects={"generator": generator, "discriminator": discriminator,
+                                                   "opt_g": opt_g, "opt_d": opt_d},
+                           tensors={"d_loss": d_losses, "g_loss": g_losses}, rng=g, every=ckpt_every)
+    start = saver.restore(steps)
+    snapshots = saver.extra or {}
 
     generator.train()
     discriminator.train()
@@ -78,11 +71,7 @@ def train_gan(generator, discriminator, x, *, steps, batch_size, lr=2e-4, betas=
 
         d_losses[step] = d_loss.detach()
         g_losses[step] = g_loss.detach()
-        if ckpt and ((step + 1) % ckpt_every == 0 or step + 1 == steps):
-            ckpt.save({"generator": generator.state_dict(), "discriminator": discriminator.state_dict(),
-                       "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(), "rng": g.get_state(),
-                       "d_loss": d_losses.cpu(), "g_loss": g_losses.cpu(), "snapshots": snapshots,
-                       "step": step + 1})
+        saver.after_step(step, steps, extra=snapshots)
     if steps in snapshot_steps and fixed_z is not None:
         snapshots[steps] = _snapshot(generator, fixed_z)
     return {"d_loss": d_losses.tolist(), "g_loss": g_losses.tolist(), "snapshots": snapshots}

@@ -7,9 +7,10 @@ drawn from a seeded generator whose state is checkpointed, so a killed run
 resumes at the last saved step and ends with the same weights.
 """
 import contextlib
-import sys
 
 import torch
+
+from .resume import StepCheckpoint
 import torch.nn.functional as F
 
 from lecture_models.metrics import dice_loss, dice_score
@@ -40,17 +41,9 @@ def train_segmentation(model, x, y, *, steps, lr, batch_size, seed=0, dice_weigh
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.15)
     g = torch.Generator().manual_seed(seed)
     losses = torch.zeros(steps, device=device)
-    start = 0
-    ckpt = ctx.checkpoint(ckpt_key) if ctx is not None and ckpt_key else None
-    state = ckpt.load() if ckpt else None
-    if state:
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        sched.load_state_dict(state["sched"])
-        g.set_state(state["rng"])
-        losses.copy_(state["losses"])
-        start = state["step"]
-        print(f"{ctx.run_name}: resuming {ckpt_key} from its checkpoint at step {start}/{steps}", file=sys.stderr)
+    saver = StepCheckpoint(ctx, ckpt_key, objects={"model": model, "opt": opt, "sched": sched},
+                           tensors={"losses": losses}, rng=g, every=ckpt_every)
+    start = saver.restore(steps)
 
     model.train()
     steps_iter = range(start, steps)
@@ -66,9 +59,7 @@ def train_segmentation(model, x, y, *, steps, lr, batch_size, seed=0, dice_weigh
         opt.step()
         sched.step()
         losses[step] = loss.detach()
-        if ckpt and ((step + 1) % ckpt_every == 0 or step + 1 == steps):
-            ckpt.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                       "rng": g.get_state(), "losses": losses.cpu(), "step": step + 1})
+        saver.after_step(step, steps)
     return {"loss": losses.tolist()}
 
 
