@@ -12,20 +12,16 @@ from __future__ import annotations
 import base64
 import io
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, SiteServer
+from conftest import ROOT
 from demos import imageops as ops
 from demos import samples, usercode
 
 SAMPLES = ROOT / "docs" / "assets" / "samples"
-WIDGETS = sorted(p.name for p in (ROOT / "docs" / "assets" / "js" / "widgets").glob("*.js"))
-WIDGET_JS = ["assets/js/widgets/common.js"] + [f"assets/js/widgets/{n}" for n in WIDGETS if n != "common.js"]
-WIDGET_CSS = "assets/css/widgets.css"
 CONV = '[data-demo="conv-explorer"]'
 STEPS = '[data-demo="conv-steps"]'
 POOL = '[data-demo="pool-explorer"]'
@@ -141,79 +137,6 @@ def test_usercode_traceback_shows_only_the_readers_lines():
     assert "return a[100]" in err["traceback"]
 
 
-# ====================================================================== the site
-
-def widgets_wired() -> bool:
-    """Whether mkdocs.yml already lists the widgets' files and the demos page."""
-    text = (ROOT / "mkdocs.yml").read_text()
-    return all(js in text for js in WIDGET_JS) and WIDGET_CSS in text and "demos.md" in text
-
-
-def build_widget_site(dest: Path) -> Path:
-    """Build the home page, the demos page and the assets from a temporary copy of
-    mkdocs.yml that adds the widgets (other pages may be work in progress). Not strict,
-    but a warning about the demos page or the widgets' files fails."""
-    import os
-    import subprocess
-    import sys
-
-    import yaml
-
-    text = (ROOT / "mkdocs.yml").read_text()
-    cfg = yaml.safe_load(text)
-    cfg["docs_dir"] = str(ROOT / cfg.get("docs_dir", "docs"))
-    if cfg["theme"].get("custom_dir"):
-        cfg["theme"]["custom_dir"] = str(ROOT / cfg["theme"]["custom_dir"])
-    cfg["hooks"] = [str(ROOT / h) for h in cfg.get("hooks", [])]
-    cfg["watch"] = [str(ROOT / w) for w in cfg.get("watch", [])]
-    for ext in cfg.get("markdown_extensions", []):
-        if isinstance(ext, dict) and "pymdownx.snippets" in ext:
-            ext["pymdownx.snippets"]["base_path"] = [str(ROOT)]
-    cfg["extra_javascript"] = cfg.get("extra_javascript", []) + [j for j in WIDGET_JS if j not in text]
-    cfg["extra_css"] = cfg.get("extra_css", []) + [WIDGET_CSS]
-    cfg["nav"] = [{"Inicio": "index.md"}, {"Demos en vivo": "demos.md"}]
-    cfg["exclude_docs"] = "*.md\n*.ipynb\n!/index.md\n!/demos.md\n"  # pages only
-    cfg["strict"] = False
-    dest.mkdir(parents=True, exist_ok=True)
-    config = dest.parent / f"{dest.name}-mkdocs.yml"
-    config.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(dest)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log
-    ours = [line for line in log.splitlines() if line.startswith("WARNING") and re.search(r"demos|widget|samples", line)]
-    assert not ours, ours
-    return dest
-
-
-@pytest.fixture(scope="module")
-def widget_site(request, tmp_path_factory):
-    """The session's strict build once mkdocs.yml lists the widgets; our own otherwise,
-    or when another page breaks the whole build (test_site reports that one)."""
-    if widgets_wired():
-        try:
-            return request.getfixturevalue("site_dir")
-        except (AssertionError, pytest.fail.Exception):
-            pass
-    return build_widget_site(tmp_path_factory.mktemp("widgets") / "site")
-
-
-@pytest.fixture(scope="module")
-def wserver(widget_site):
-    srv = SiteServer(widget_site)
-    yield srv
-    srv.close()
-
-
-@pytest.fixture(scope="module")
-def wisolated(widget_site):
-    srv = SiteServer(widget_site, {"Cross-Origin-Opener-Policy": "same-origin",
-                                   "Cross-Origin-Embedder-Policy": "require-corp"})
-    yield srv
-    srv.close()
-
-
 # -------------------------------------------------------------------- helpers
 
 def open_demos(page, url):
@@ -269,8 +192,8 @@ def load_photo(page, sel, name, mime, data):
 
 # ---------------------------------------------------------- conv-explorer
 
-def test_conv_explorer_matches_numpy_and_survives_bad_input(wserver, page):
-    open_demos(page, wserver.url)
+def test_conv_explorer_matches_numpy_and_survives_bad_input(server, page):
+    open_demos(page, server.url)
     settle(page, CONV)
     page.wait_for_function(f"() => document.querySelector('{CONV}').dataset.outputShape")
     cells = page.locator(f"{CONV} .cw-kernel input")
@@ -417,8 +340,8 @@ def test_conv_explorer_matches_numpy_and_survives_bad_input(wserver, page):
 
 # ------------------------------------------- conv-steps, pool, transposed, quiz
 
-def test_step_widgets_pooling_and_quiz(wserver, page):
-    open_demos(page, wserver.url)
+def test_step_widgets_pooling_and_quiz(server, page):
+    open_demos(page, server.url)
     for sel in (STEPS, TRANS, POOL, QUIZ):
         settle(page, sel)
 
@@ -566,8 +489,8 @@ def stop_runaway_loop(page):
     assert "interrumpida" in error_text(page, CELL)
 
 
-def test_python_cell_bad_code_and_stop_without_isolation(wserver, page):
-    open_demos(page, wserver.url)
+def test_python_cell_bad_code_and_stop_without_isolation(server, page):
+    open_demos(page, server.url)
     page.wait_for_function(f"() => +document.querySelector('{CELL}').dataset.runs >= 1")
     assert page.evaluate("self.crossOriginIsolated") is False
     good_code_works(page)
@@ -596,8 +519,8 @@ def test_python_cell_bad_code_and_stop_without_isolation(wserver, page):
     assert not page.watch.external and not page.watch.console_errors
 
 
-def test_python_cell_stop_with_cross_origin_isolation(wisolated, page):
-    open_demos(page, wisolated.url)
+def test_python_cell_stop_with_cross_origin_isolation(isolated_server, page):
+    open_demos(page, isolated_server.url)
     page.wait_for_function(f"() => +document.querySelector('{CELL}').dataset.runs >= 1")
     assert page.evaluate("self.crossOriginIsolated") is True
     page.evaluate("window.__worker = CourseRuntime.get().worker")

@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer, build_site  # noqa: E402
 from demos import imageops as ops  # noqa: E402
 
 # Runs in both Pythons: times conv2d and a naive loop; prints one JSON line.
@@ -179,9 +179,10 @@ def main() -> None:
     if args.site:
         site = args.site
     else:
-        from test_widgets import build_widget_site
-
-        site = build_widget_site(Path(tempfile.mkdtemp()) / "site")
+        site = Path(tempfile.mkdtemp()) / "site"
+        proc = build_site(site)
+        if proc.returncode != 0:
+            raise SystemExit(proc.stdout + proc.stderr)
     srv = SiteServer(site)
     try:
         b = browser_numbers(srv.url, args.reps)
