@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import socketserver
 import subprocess
 import sys
@@ -172,8 +171,3 @@ def wait_for_demo(page, selector: str, timeout: float = 90_000):
         timeout=timeout,
     )
     return page.eval_on_selector(selector, "el => el.dataset.state")
-
-
-def copy_site(src: Path, dest: Path) -> Path:
-    shutil.copytree(src, dest)
-    return dest
