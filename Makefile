@@ -27,7 +27,7 @@ $(STAMP): requirements.txt
 venv: $(STAMP)
 
 vendor: venv
-	$(PY) -m lecture_models.sitebuild.vendor
+	$(PY) -m sitebuild.vendor
 
 data: venv
 	$(PY) -m lecture_models data
