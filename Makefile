@@ -22,6 +22,7 @@ help:
 $(STAMP): requirements.txt
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
 	@rm -f $(VENV)/.installed-*; touch $@
 
 venv: $(STAMP)
