@@ -404,6 +404,43 @@ def test_ddim_with_the_true_noise_lands_on_the_forward_process():
     torch.testing.assert_close(x_prev, s.q_sample(x0, torch.tensor([200, 200]), eps), rtol=1e-4, atol=1e-5)
 
 
+
+class _Oracle(nn.Module):
+    """Predicts the exact noise for one known clean image x0 (so x0 is recovered at any step)."""
+
+    num_classes, in_channels, image_size = 0, 1, 4
+
+    def __init__(self, x0, schedule):
+        super().__init__()
+        self.x0, self.ab, self.seen = x0, schedule.alphas_cumprod, []
+        self.dummy = nn.Parameter(torch.zeros(()))
+
+    def forward(self, x, t, y=None):
+        self.seen.append(int(t))
+        ab = self.ab[t]
+        return (x - ab.sqrt() * self.x0) / (1 - ab).sqrt()
+
+
+@pytest.mark.parametrize("steps", [1, 7, 50])
+def test_ddim_sampling_visits_t0_last_and_lands_on_the_data(steps):
+    """DDIM on k steps goes from T-1 down to 0 in k evenly spaced steps; with eta = 0 every
+    state lies on the forward process of (x0, eps_T): x_t = sqrt(abar_t) x0 + sqrt(1-abar_t) eps,
+    so the state before the last update has the noise level abar_0, and the output is x0."""
+    s = NoiseSchedule(100)
+    g = torch.Generator().manual_seed(3)
+    x0 = torch.rand(2, 1, 4, 4, generator=g) * 1.6 - 0.8
+    model = _Oracle(x0, s)
+    out, traj = sample(model, s, 2, steps=steps, generator=torch.Generator().manual_seed(5), return_trajectory=True)
+    want_t = [99] if steps == 1 else [round(99 - i * 99 / (steps - 1)) for i in range(steps)]
+    assert model.seen == want_t and (steps == 1 or model.seen[-1] == 0)
+    ab_T = s.alphas_cumprod[99]
+    eps = (traj[0] - ab_T.sqrt() * x0) / (1 - ab_T).sqrt()
+    for k, t in enumerate(want_t):  # traj[k] is the state fed to the model at step t
+        ab = s.alphas_cumprod[t]
+        torch.testing.assert_close(traj[k], ab.sqrt() * x0 + (1 - ab).sqrt() * eps, rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(out, x0, rtol=1e-4, atol=1e-4)
+
+
 def test_diffusion_unet_shapes_and_default_size():
     model = tiny_ddpm()
     x = torch.randn(4, 1, 8, 8)
