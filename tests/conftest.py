@@ -171,3 +171,15 @@ def wait_for_demo(page, selector: str, timeout: float = 90_000):
         timeout=timeout,
     )
     return page.eval_on_selector(selector, "el => el.dataset.state")
+
+
+@pytest.fixture(scope="module")
+def one_thread():
+    """One CPU thread for the tiny models (no OpenMP spin-waiting on a busy shared machine);
+    restored after the module. Use with `pytestmark = pytest.mark.usefixtures("one_thread")`."""
+    import torch  # here, so that conftest also loads where only NumPy is installed
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

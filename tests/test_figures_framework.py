@@ -60,7 +60,6 @@ def test_missing_data_names_package_and_command(tmp_path, monkeypatch):
     monkeypatch.setenv("LECTURE_MODELS_DATA", str(tmp_path))
     with pytest.raises(mnist.DatasetMissingError, match=r"mnist@1\.1\.0.*|python -m lecture_models data"):
         mnist.load_mnist("cpu")
-    assert issubclass(mnist.DatasetMissingError, RuntimeError)
 
 
 @needs_mnist
@@ -180,11 +179,9 @@ def test_quick_lenet_learns(quick_out):
 
 
 @needs_mnist
-def test_quick_residual_and_augmentation_metrics_are_sane(quick_out):
+def test_quick_augmentation_metrics_are_sane(quick_out):
     out, _ = quick_out
     figs = manifest.load(out)["figures"]
-    pvr = figs["plain_vs_residual.svg"]["metrics"]
-    assert all(0 <= v["test_error"] <= 100 for v in pvr.values())
     aug = figs["augmentation_accuracy.svg"]["metrics"]
     assert aug["train_images"] == 500 and aug["test_accuracy_sin_augment"] > 0.5
 

@@ -25,15 +25,7 @@ from lecture_models.train.segmentation import evaluate_segmentation, segmentatio
 
 ROOT = Path(__file__).resolve().parents[1]
 HAVE_MNIST = mnist.npz_path().is_file()
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One CPU thread: faster than two on a shared machine; restored for other test files."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _fake_digits(m=40, seed=0):

@@ -150,12 +150,18 @@ def test_conv2d_steps_agree_with_conv2d(case):
     x, k = _image(h, w, None, seed=5), _image(kh, kw, None, seed=6)
     out = ops.conv2d(x, k, s, p, d)
     steps = ops.conv2d_steps(x, k, s, p, d)
-    padded = ops.pad2d(x, p)
+    # Reference windows from NumPy alone: every (d(k-1)+1)-wide patch of the zero-padded
+    # image, taken at stride s, then every d-th tap.
+    padded = np.pad(x, p)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (d * (kh - 1) + 1, d * (kw - 1) + 1))
+    windows = windows[::s, ::s, ::d, ::d]
     assert [st.position for st in steps] == [(r, c) for r in range(out.shape[0])
                                               for c in range(out.shape[1])]
     for st in steps:
-        np.testing.assert_array_equal(st.window, padded[np.ix_(st.rows, st.cols)])
-        np.testing.assert_array_equal(st.products, st.window * k)
+        ref = windows[st.position]
+        np.testing.assert_array_equal(st.window, ref)
+        np.testing.assert_array_equal(padded[np.ix_(st.rows, st.cols)], ref)
+        np.testing.assert_array_equal(st.products, ref * k)
         assert st.total == pytest.approx(out[st.position], abs=1e-10)
 
 

@@ -12,15 +12,7 @@ from lecture_models.models.dcgan import dcgan_discriminator, dcgan_generator
 from lecture_models.models.diffusion import (NoiseSchedule, _guided_eps, ddim_step, diffusion_unet, loss, sample,
                                              timestep_embedding)
 from lecture_models.models.unet import unet
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """These models are tiny: one thread avoids OpenMP spin-waiting on a busy 2-core machine (seconds per step)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def n_params(m):

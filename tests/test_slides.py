@@ -8,66 +8,22 @@ the conv-proof demo.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import ROOT, SiteServer, wait_for_demo
+from conftest import wait_for_demo
 from test_site import SEED_004_RESULT
 
 SLIDES = 9
 DEMO_SLIDE = 5
 VISIBLE_SLIDES = "section.slide[role=region][aria-roledescription=diapositiva]:visible"
-PAGES = ("index.md", "laboratorio.md", "presentar.md")  # what the temporary build needs
-
-
-def _temporary_site(tmp: Path) -> Path:
-    """mkdocs.yml plus slides.js/css, built from only the pages these tests visit (so
-    other half-written pages cannot break them); used until mkdocs.yml loads slides.js."""
-
-    class Loader(yaml.SafeLoader):  # only plain lists are read; other tags are skipped
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    base = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
-    docs = tmp / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
-    for name in PAGES:
-        shutil.copy(ROOT / "docs" / name, docs / name)
-    config = {
-        "INHERIT": str(ROOT / "mkdocs.yml"),
-        "docs_dir": str(docs),
-        "theme": {"custom_dir": str(ROOT / base["theme"]["custom_dir"])},
-        "hooks": [str(ROOT / p) for p in base.get("hooks", [])],
-        "watch": [str(ROOT / p) for p in base.get("watch", [])],
-        "extra_css": base.get("extra_css", []) + ["assets/css/slides.css"],
-        "extra_javascript": base.get("extra_javascript", []) + ["assets/js/slides.js"],
-        "nav": list(PAGES),
-    }
-    (tmp / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True))
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp / "mkdocs.yml"), "-d", str(tmp / "site")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return tmp / "site"
 
 
 @pytest.fixture(scope="module")
-def deck_url(request, tmp_path_factory):
-    """presentar/ on the session's site once mkdocs.yml loads slides.js, else on a temporary build."""
-    if "assets/js/slides.js" in (ROOT / "mkdocs.yml").read_text():
-        yield request.getfixturevalue("server").url + "presentar/"
-        return
-    srv = SiteServer(_temporary_site(tmp_path_factory.mktemp("slides")))
-    yield srv.url + "presentar/"
-    srv.close()
+def deck_url(server):
+    """presentar/ on the session's site."""
+    return server.url + "presentar/"
 
 
 def state(page) -> dict:
