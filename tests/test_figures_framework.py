@@ -208,11 +208,11 @@ def test_killed_lenet_resumes_to_the_same_result(quick_out, tmp_path):
     proc.wait()
     assert not (out / "lenet_curves.svg").exists()
     state = torch.load(next(ckpt_dir.glob("*.pt")), weights_only=True)
-    assert 1 <= state["epoch"] < ref["epochs"]
+    assert 1 <= state["step"] < ref["epochs"]
 
     rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"from its checkpoint at epoch {state['epoch']}/" in rerun.stderr
+    assert f"from its checkpoint at epoch {state['step']}/" in rerun.stderr
     got = manifest.load(out)["figures"]["lenet_curves.svg"]["metrics"]
     for k in ("test_accuracy", "test_loss", "epochs", "parameters"):
         assert got[k] == ref[k], k

@@ -18,10 +18,12 @@ from lecture_models.figures import RunContext, manifest
 from lecture_models.models.dcgan import dcgan_discriminator, dcgan_generator
 from lecture_models.models.diffusion import NoiseSchedule, diffusion_unet
 from lecture_models.models.unet import unet
+from lecture_models.train.device import predict
 from lecture_models.train.diffusion import ema_update, train_diffusion
 from lecture_models.train.gan import train_gan
 from lecture_models.train.resume import StepCheckpoint
-from lecture_models.train.segmentation import evaluate_segmentation, segmentation_loss, train_segmentation
+from lecture_models.train.segmentation import (evaluate_segmentation, predict_labels, segmentation_loss,
+                                               train_segmentation)
 
 ROOT = Path(__file__).resolve().parents[1]
 HAVE_MNIST = mnist.npz_path().is_file()
@@ -173,6 +175,35 @@ def test_ema_update_is_a_lerp():
     assert torch.allclose(a.weight, expected)
 
 
+
+
+class _FailsOnSecondBatch(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.modes = []
+
+    def forward(self, x):
+        self.modes.append(self.training)
+        if len(self.modes) == 2:
+            raise RuntimeError("boom")
+        return torch.zeros(len(x), 3, *x.shape[2:])
+
+
+@pytest.mark.parametrize("infer", [predict, predict_labels])
+@pytest.mark.parametrize("training", [True, False])
+def test_inference_gives_the_model_back_in_its_mode_when_a_batch_fails(infer, training):
+    model = _FailsOnSecondBatch().train(training)
+    with pytest.raises(RuntimeError, match="boom"):
+        infer(model, torch.zeros(4, 1, 2, 2), batch_size=2)
+    assert model.modes == [False, False] and model.training is training
+
+
+def test_predict_labels_are_the_argmax_batch_by_batch():
+    torch.manual_seed(0)
+    model = torch.nn.Conv2d(1, 3, 3, padding=1).train()
+    x = torch.randn(5, 1, 4, 4)
+    assert torch.equal(predict_labels(model, x, batch_size=2), model(x).argmax(1))
+    assert model.training
 
 def test_the_last_step_is_saved_when_steps_is_not_a_multiple_of_every(tmp_path):
     """5 steps, a checkpoint every 3: saved after step 3 and after step 5, so a rerun of the

@@ -433,6 +433,25 @@ def test_ddim_sampling_visits_t0_last_and_lands_on_the_data(steps):
     torch.testing.assert_close(out, x0, rtol=1e-4, atol=1e-4)
 
 
+
+class _Broken(_Oracle):
+    """Fails at its second call, as an out-of-memory or an interrupt would mid-sampling."""
+
+    def forward(self, x, t, y=None):
+        if self.seen:
+            raise RuntimeError("boom")
+        return super().forward(x, t, y)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_sampling_gives_the_model_back_in_its_mode_when_a_step_fails(training):
+    s = NoiseSchedule(100)
+    model = _Broken(torch.zeros(1, 1, 4, 4), s).train(training)
+    with pytest.raises(RuntimeError, match="boom"):
+        sample(model, s, 1, steps=5)
+    assert model.training is training
+    assert model.seen == [99]  # it did run in eval mode in between
+
 def test_diffusion_unet_shapes_and_default_size():
     model = tiny_ddpm()
     x = torch.randn(4, 1, 8, 8)

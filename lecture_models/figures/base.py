@@ -10,13 +10,13 @@ import os
 import platform
 import subprocess
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from ..train.resume import stable_hash
 from . import manifest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -44,11 +44,6 @@ def git_commit() -> str | None:
         return sha + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return None
-
-
-def stable_hash(text: str) -> int:
-    """Process-independent hash (Python's hash() is salted per process)."""
-    return zlib.crc32(text.encode("utf-8"))
 
 
 class Checkpointer:

@@ -323,17 +323,19 @@ def sample(model, schedule, y, *, guidance_scale=3.0, steps=None, eta=None, clip
 
     was_training = model.training
     model.eval()
-    # --8<-- [start:sample-loop]
-    x = _rand(torch.randn, shape, generator=generator, device=device)  # x_T
-    trajectory = [x]
-    for i, t in enumerate(timesteps):
-        ab_prev = ab[timesteps[i + 1]] if i + 1 < len(timesteps) else torch.ones((), device=device)
-        eps = _guided_eps(model, x, torch.tensor(t, device=device), y, guidance_scale)
-        noise = _rand(torch.randn, shape, generator=generator, device=device) if eta > 0 else None
-        x = ddim_step(x, eps, ab[t], ab_prev, eta, noise, clip_x0)
-        if return_trajectory:
-            trajectory.append(x)
-    # --8<-- [end:sample-loop]
-    model.train(was_training)
+    try:  # give the model back in its mode even if a step fails (or is interrupted)
+        # --8<-- [start:sample-loop]
+        x = _rand(torch.randn, shape, generator=generator, device=device)  # x_T
+        trajectory = [x]
+        for i, t in enumerate(timesteps):
+            ab_prev = ab[timesteps[i + 1]] if i + 1 < len(timesteps) else torch.ones((), device=device)
+            eps = _guided_eps(model, x, torch.tensor(t, device=device), y, guidance_scale)
+            noise = _rand(torch.randn, shape, generator=generator, device=device) if eta > 0 else None
+            x = ddim_step(x, eps, ab[t], ab_prev, eta, noise, clip_x0)
+            if return_trajectory:
+                trajectory.append(x)
+        # --8<-- [end:sample-loop]
+    finally:
+        model.train(was_training)
     return (x, torch.stack(trajectory)) if return_trajectory else x
 # --8<-- [end:sample]

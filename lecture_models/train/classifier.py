@@ -8,14 +8,14 @@ epoch, so a killed run resumes at the last epoch and ends with the same numbers.
 On CUDA: bf16 autocast and channels_last; on CPU: float32, deterministic.
 """
 import math
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 
 import torch
 import torch.nn.functional as F
 
-from ..figures.base import stable_hash
+from .device import autocast, predict, prepare
+from .resume import StepCheckpoint, stable_hash
 
 
 @dataclass
@@ -41,31 +41,6 @@ class History:
     @classmethod
     def from_dict(cls, d: dict) -> "History":
         return cls(**d)
-
-
-def _autocast(device):
-    """bf16 autocast on CUDA only (CPU stays float32 and deterministic)."""
-    return torch.autocast("cuda", dtype=torch.bfloat16, enabled=torch.device(device).type == "cuda")
-
-
-def _prepare(x, device):
-    """channels_last on CUDA (faster convolutions with bf16); unchanged on CPU."""
-    if torch.device(device).type == "cuda" and x.dim() == 4:
-        return x.contiguous(memory_format=torch.channels_last)
-    return x
-
-
-@torch.no_grad()
-def predict(model, x, *, batch_size: int = 1000):
-    """Logits (float32) for all of x, in batches, in eval mode."""
-    was_training = model.training
-    model.eval()
-    out = []
-    for i in range(0, len(x), batch_size):
-        with _autocast(x.device):
-            out.append(model(_prepare(x[i:i + batch_size], x.device)).float())
-    model.train(was_training)
-    return torch.cat(out)
 
 
 @torch.no_grad()
@@ -125,16 +100,11 @@ def train_classifier(model, data, *, ctx, ckpt_key: str, epochs: int | None = No
                   total=total, spe=spe, lr=lr, batch_size=batch_size, optimizer=optimizer,
                   weight_decay=weight_decay, momentum=momentum, label_smoothing=label_smoothing,
                   schedule=schedule, augment=repr(augment))
-    hist, start_epoch = History(steps_per_epoch=spe), 0
-    ckpt = ctx.checkpoint(ckpt_key)
-    state = ckpt.load()
-    if state is not None and state.get("config") == config:
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        hist = History.from_dict(state["history"])
-        start_epoch = state["epoch"]
-        print(f"{ctx.run_name}: resuming {ckpt_key} from its checkpoint at epoch {start_epoch}/{n_epochs}",
-              file=sys.stderr, flush=True)
+    # Each epoch reseeds its own generator from (seed, key, epoch): no random state to save.
+    saver = StepCheckpoint(ctx, ckpt_key, objects={"model": model, "optimizer": opt}, tensors={}, rng=None,
+                           every=1, config=config, unit="epoch")
+    start_epoch = saver.restore(n_epochs)
+    hist = History.from_dict(saver.extra) if saver.extra else History(steps_per_epoch=spe)
 
     key_hash = stable_hash(ckpt_key)
     bar = ctx.progress_bar(total, desc or ckpt_key)
@@ -164,8 +134,8 @@ def train_classifier(model, data, *, ctx, ckpt_key: str, epochs: int | None = No
             if augment is not None:
                 xb = augment(xb, gen)
             # --8<-- [start:step]
-            with _autocast(dev):
-                logits = model(_prepare(xb, dev))
+            with autocast(dev):
+                logits = model(prepare(xb))
                 loss = F.cross_entropy(logits.float(), yb, label_smoothing=label_smoothing)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -187,8 +157,7 @@ def train_classifier(model, data, *, ctx, ckpt_key: str, epochs: int | None = No
             hist.test_loss.append(te_loss)
             hist.test_acc.append(te_acc)
             bar.set_postfix(loss=f"{hist.train_loss[-1]:.3f}", test_acc=f"{te_acc:.4f}")
-        ckpt.save({"epoch": epoch + 1, "config": config, "model": model.state_dict(),
-                   "optimizer": opt.state_dict(), "history": hist.as_dict()})
+        saver.after_step(epoch, n_epochs, extra=hist.as_dict())
     bar.close()
     model.eval()
     return hist

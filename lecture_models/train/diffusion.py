@@ -8,21 +8,13 @@ of the weights is kept for sampling, as in DDPM: it averages out the noise of
 the last updates and gives visibly cleaner samples after short training.
 """
 import copy
-import contextlib
 import math
 
 import torch
 
+from ..models.diffusion import loss as diffusion_loss
+from .device import autocast
 from .resume import StepCheckpoint
-
-from lecture_models.models.diffusion import loss as diffusion_loss
-
-
-def _autocast(device):
-    # bf16 autocast on CUDA only (the MSE itself is computed in float32 by autocast).
-    if device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
 
 
 @torch.no_grad()
@@ -61,7 +53,7 @@ def train_diffusion(model, schedule, x, y, *, steps, batch_size, lr, seed=0, p_u
         steps_iter = ctx.progress_bar(steps_iter, "difusión")
     for step in steps_iter:
         idx = torch.randint(len(x), (batch_size,), generator=g, device=device)
-        with _autocast(device):
+        with autocast(device):  # the MSE itself is computed in float32 by autocast
             loss = diffusion_loss(model, x[idx], y[idx], p_uncond, schedule=schedule, generator=g)
         opt.zero_grad(set_to_none=True)
         loss.backward()

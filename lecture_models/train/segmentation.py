@@ -6,21 +6,12 @@ huge background. Data stay on the device; batches are random index tensors
 drawn from a seeded generator whose state is checkpointed, so a killed run
 resumes at the last saved step and ends with the same weights.
 """
-import contextlib
-
 import torch
-
-from .resume import StepCheckpoint
 import torch.nn.functional as F
 
-from lecture_models.metrics import dice_loss, dice_score
-
-
-def _autocast(device):
-    # bf16 autocast on CUDA only: on CPU it is slower and gains nothing here.
-    if device.type == "cuda":
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return contextlib.nullcontext()
+from ..metrics import dice_loss, dice_score
+from .device import autocast, predict
+from .resume import StepCheckpoint
 
 
 def segmentation_loss(logits, target, dice_weight=1.0):
@@ -51,7 +42,7 @@ def train_segmentation(model, x, y, *, steps, lr, batch_size, seed=0, dice_weigh
         steps_iter = ctx.progress_bar(steps_iter, "U-Net")
     for step in steps_iter:
         idx = torch.randint(len(x), (batch_size,), generator=g).to(device)
-        with _autocast(device):
+        with autocast(device):
             logits = model(x[idx])
         loss = segmentation_loss(logits, y[idx].long(), dice_weight)  # y may be stored as uint8
         opt.zero_grad(set_to_none=True)
@@ -63,15 +54,9 @@ def train_segmentation(model, x, y, *, steps, lr, batch_size, seed=0, dice_weigh
     return {"loss": losses.tolist()}
 
 
-@torch.no_grad()
 def predict_labels(model, x, batch_size=256):
-    """Per-pixel argmax labels (N, H, W) in eval mode, batch by batch."""
-    model.eval()
-    out = []
-    for i in range(0, len(x), batch_size):
-        with _autocast(x.device):
-            out.append(model(x[i:i + batch_size]).argmax(1))
-    return torch.cat(out)
+    """Per-pixel argmax labels (N, H, W) in eval mode, batch by batch (the mode is restored)."""
+    return predict(model, x, batch_size=batch_size, reduce=lambda logits: logits.argmax(1))
 
 
 def evaluate_segmentation(model, x, y, num_classes, batch_size=256):
