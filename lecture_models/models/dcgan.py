@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ._checks import check_positive_int
+
 __all__ = ["Generator", "Discriminator", "weights_init", "dcgan_generator", "dcgan_discriminator"]
 
 # image_size -> (size of the smallest feature map, number of stride-2 stages)
@@ -35,12 +37,6 @@ def _check_size(image_size):
     if image_size not in _SIZES:
         raise ValueError(f"image_size must be one of {sorted(_SIZES)}, got {image_size!r}")
     return _SIZES[image_size]
-
-
-def _check_positive(**kwargs):
-    for name, value in kwargs.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
 
 
 def _one_hot_labels(y, num_classes, n):
@@ -136,7 +132,8 @@ class Discriminator(nn.Module):
 def dcgan_generator(*, latent_dim=100, out_channels=3, image_size=64, base_channels=64, num_classes=0):
     """DCGAN generator (ngf = base_channels), initialised with ``weights_init``."""
     _check_size(image_size)
-    _check_positive(latent_dim=latent_dim, out_channels=out_channels, base_channels=base_channels)
+    for name, value in (("latent_dim", latent_dim), ("out_channels", out_channels), ("base_channels", base_channels)):
+        check_positive_int(name, value)
     if not isinstance(num_classes, int) or num_classes < 0:
         raise ValueError(f"num_classes must be an int >= 0 (0 = unconditional), got {num_classes!r}")
     model = Generator(latent_dim, out_channels, image_size, base_channels, num_classes)
@@ -147,7 +144,8 @@ def dcgan_generator(*, latent_dim=100, out_channels=3, image_size=64, base_chann
 def dcgan_discriminator(*, in_channels=3, image_size=64, base_channels=64, num_classes=0):
     """DCGAN discriminator (ndf = base_channels) returning logits, initialised with ``weights_init``."""
     _check_size(image_size)
-    _check_positive(in_channels=in_channels, base_channels=base_channels)
+    check_positive_int("in_channels", in_channels)
+    check_positive_int("base_channels", base_channels)
     if not isinstance(num_classes, int) or num_classes < 0:
         raise ValueError(f"num_classes must be an int >= 0 (0 = unconditional), got {num_classes!r}")
     model = Discriminator(in_channels, image_size, base_channels, num_classes)

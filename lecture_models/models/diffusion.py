@@ -25,6 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ._checks import check_positive_int
+
 __all__ = ["timestep_embedding", "ResBlock", "SelfAttention", "DiffusionUNet", "diffusion_unet",
            "NoiseSchedule", "loss", "ddim_step", "sample"]
 
@@ -162,8 +164,7 @@ def diffusion_unet(*, in_channels=1, image_size=28, base_channels=32, num_classe
     """
     for name, value in (("in_channels", in_channels), ("image_size", image_size),
                         ("base_channels", base_channels)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+        check_positive_int(name, value)
     if base_channels % GROUPS:
         raise ValueError(f"base_channels must be a multiple of {GROUPS} (GroupNorm groups), got {base_channels}")
     if not isinstance(num_classes, int) or num_classes < 0:

@@ -24,6 +24,8 @@ Differences from the paper, on purpose:
 import torch
 import torch.nn as nn
 
+from ._checks import check_positive_int
+
 __all__ = ["DoubleConv", "Down", "Up", "OutConv", "UNet", "unet"]
 
 
@@ -156,7 +158,6 @@ def unet(*, in_channels=1, num_classes=2, depth=4, base_channels=64, batch_norm=
     """
     for name, value in (("in_channels", in_channels), ("num_classes", num_classes),
                         ("depth", depth), ("base_channels", base_channels)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+        check_positive_int(name, value)
     return UNet(in_channels=in_channels, num_classes=num_classes, depth=depth,
                 base_channels=base_channels, batch_norm=batch_norm, bilinear=bilinear)
