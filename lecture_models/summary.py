@@ -17,7 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
-NNBSP = "\u202f"  # narrow no-break space: Spanish (SI) digit grouping, 138 357 544
+from .spanish import integer
 
 
 @dataclass
@@ -132,19 +132,6 @@ def summary(model: nn.Module, input_size: tuple) -> ModelSummary:
     return result
 
 
-def format_int(n: int) -> str:
-    """Spanish style: groups of three digits split by a narrow no-break space (61 706), not
-    for four-digit numbers (5000)."""
-    s = str(n)
-    if len(s) <= 4:
-        return s
-    groups = []
-    while s:
-        groups.insert(0, s[-3:])
-        s = s[:-3]
-    return NNBSP.join(groups)
-
-
 def _format_shape(shape) -> str:
     if shape and isinstance(shape[0], tuple):
         return ", ".join(_format_shape(s) for s in shape)
@@ -159,8 +146,8 @@ def format_markdown(s: ModelSummary) -> str:
     ]
     for r in s.rows:
         lines.append(f"| `{r.name}` | {r.type} | {_format_shape(r.output_shape)} | "
-                     f"{format_int(r.params)} | {format_int(r.macs)} |")
-    lines.append(f"| **Total** | | | **{format_int(s.total_params)}** | **{format_int(s.total_macs)}** |")
+                     f"{integer(r.params)} | {integer(r.macs)} |")
+    lines.append(f"| **Total** | | | **{integer(s.total_params)}** | **{integer(s.total_macs)}** |")
     return "\n".join(lines)
 
 
@@ -219,10 +206,3 @@ def weighted_depth(model: nn.Module, input_size: tuple) -> int:
     finally:
         model.train(was_training)
     return max(mode.depth[id(t)] for t in _tensors(out))
-
-
-def architecture_table() -> str:
-    """The comparison table of classic CNNs (built in lecture_models.tables), for the site."""
-    from .tables import architecture_table as table  # tables imports this module
-
-    return table()

@@ -1,15 +1,21 @@
-"""Comparison table of the classic CNNs, computed from the code in lecture_models.models.
+"""The lectures' tables, computed from the code: a lecture writes `<!-- generated: NAME -->`
+and the site build (sitebuild/generated.py) puts the Markdown these functions return there.
 
-Every number in the table (depth, filter sizes, parameters, MACs) comes from building the
-model on the "meta" device (shapes only, no memory, no arithmetic) and running
-`summary` / `weighted_depth` on it, so the site cannot drift from the code.
+Why here, next to the models: the numbers are facts about this code (parameter counts,
+MACs, output sizes, Dice values), so the tests read the same rows the site shows. The
+comparison of classic CNNs builds every model on the "meta" device (shapes only, no memory,
+no arithmetic) and runs `summary` / `weighted_depth` on it, so the site cannot drift.
 """
 
 import torch
 import torch.nn as nn
 
+from demos.imageops import output_size  # the function the live demos run
+
+from .metrics import dice_score
 from .models import alexnet, googlenet, lenet5, resnet18, resnet50, vgg16
-from .summary import NNBSP, format_int, summary, weighted_depth
+from .spanish import NNBSP, integer, number
+from .summary import summary, weighted_depth
 
 # name, builder, year, input (C, H, W), reference (label, URL)
 ARCHITECTURES = [
@@ -57,11 +63,9 @@ def architecture_rows() -> list[dict]:
 
 
 def _format_millions(n: int) -> str:
-    """MACs in millions, Spanish decimal comma: 0,42 M; 1 814 M."""
+    """MACs in millions: 0,42 M; 1814 M (two decimals only below 10)."""
     m = n / 1e6
-    if m < 10:
-        return f"{m:.2f}".replace(".", ",") + f"{NNBSP}M"
-    return format_int(round(m)) + f"{NNBSP}M"
+    return number(m, 2 if m < 10 else 0) + f"{NNBSP}M"
 
 
 def architecture_table() -> str:
@@ -76,7 +80,7 @@ def architecture_table() -> str:
         kernels = ", ".join(f"{kh}×{kw}" for kh, kw in r["kernel_sizes"])
         label, url = r["reference"]
         lines.append(f"| {r['name']} | {r['year']} | {c}×{h}×{w} | {r['depth']} | {kernels} | "
-                     f"{format_int(r['params'])} | {_format_millions(r['macs'])} | [{label}]({url}) |")
+                     f"{integer(r['params'])} | {_format_millions(r['macs'])} | [{label}]({url}) |")
         if r["weighted_layers"] != r["depth"]:
             notes.append(f"{r['name']} {r['weighted_layers']}")
     lines += [
@@ -92,5 +96,42 @@ def architecture_table() -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    print(architecture_table())
+def output_size_examples() -> str:
+    """The output-size formula applied to the lectures' examples (LeNet, seed 003)."""
+    rows = [
+        ("C1 de LeNet-5: entrada 32, núcleo 5", dict(n=32, k=5)),
+        ("S2 de LeNet-5: entrada 28, ventana 2, paso 2", dict(n=28, k=2, stride=2)),
+        ("Entrada 28 con relleno 2, núcleo 5", dict(n=28, k=5, padding=2)),
+        ("Entrada 224, núcleo 7, paso 2, relleno 3 (ResNet)", dict(n=224, k=7, stride=2, padding=3)),
+        ("Entrada 227, núcleo 11, paso 4 (AlexNet original)", dict(n=227, k=11, stride=4)),
+        ("Entrada 32, núcleo 3, dilatación 2", dict(n=32, k=3, dilation=2)),
+    ]
+    lines = ["| Caso | n | k | s | p | d | Salida |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, kw in rows:
+        s, p, d = kw.get("stride", 1), kw.get("padding", 0), kw.get("dilation", 1)
+        lines.append(f"| {label} | {kw['n']} | {kw['k']} | {s} | {p} | {d} | **{output_size(**kw)}** |")
+    return "\n".join(lines)
+
+
+def lenet_summary() -> str:
+    """Layer-by-layer shapes and parameters of our LeNet-5 on a 28×28 digit."""
+    return summary(lenet5(), (1, 1, 28, 28)).format_markdown()
+
+
+def _matrix(rows) -> str:
+    return "<br>".join(" ".join(str(v) for v in row) for row in rows)
+
+
+def dice_examples() -> str:
+    """Seed 003's two worked Dice examples, computed by `lecture_models.metrics.dice_score`."""
+    cases = [
+        ("Binario", [[1, 0, 0], [0, 1, 0], [1, 0, 1]], [[1, 0, 0], [1, 1, 0], [0, 0, 1]], 2),
+        ("Tres clases", [[0, 1, 1], [0, 2, 0], [2, 0, 1]], [[0, 1, 0], [2, 2, 0], [2, 0, 1]], 3),
+    ]
+    lines = ["| Ejemplo | Real | Predicho | Dice por clase (sin fondo) | Dice medio |", "|---|---|---|---|---:|"]
+    for label, real, pred, k in cases:
+        dice = dice_score(torch.tensor(pred), torch.tensor(real), k)[1:]  # class 0 = fondo
+        per_class = ", ".join(f"clase {c + 1}: {number(float(d), 2)}" for c, d in enumerate(dice))
+        mean = number(float(dice.nanmean()), 2)
+        lines.append(f"| {label} | {_matrix(real)} | {_matrix(pred)} | {per_class} | **{mean}** |")
+    return "\n".join(lines)

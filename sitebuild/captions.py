@@ -12,6 +12,8 @@ import json
 import re
 from pathlib import Path
 
+from lecture_models import spanish
+
 # A figure alone in a paragraph, as Markdown renders `![alt](../figures/x.svg)`.
 FIGURE_P = re.compile(r'<p>\s*(<img\b[^>]*\bsrc="(?:[^"]*/)?figures/([^"/]+)"[^>]*>)\s*</p>')
 
@@ -21,13 +23,13 @@ CDN_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="(?:https://cdnjs\.cloudflare\.com
 CDN_URL = re.compile(r'https://cdnjs\.cloudflare\.com/[^"\'\s)]*')
 
 METRIC_LABELS = {
-    "test_accuracy": ("exactitud en test", "{:.1%}"),
-    "accuracy": ("exactitud", "{:.1%}"),
-    "test_accuracy_sin_augment": ("exactitud en test sin aumento", "{:.1%}"),
-    "test_accuracy_con_augment": ("con aumento", "{:.1%}"),
-    "mean_dice": ("Dice medio", "{:.3f}"),
-    "epochs": ("épocas", "{}"),
-    "steps": ("pasos", "{}"),
+    "test_accuracy": ("exactitud en test", spanish.percent),
+    "accuracy": ("exactitud", spanish.percent),
+    "test_accuracy_sin_augment": ("exactitud en test sin aumento", spanish.percent),
+    "test_accuracy_con_augment": ("con aumento", spanish.percent),
+    "mean_dice": ("Dice medio", lambda v: spanish.number(v, 3)),
+    "epochs": ("épocas", lambda v: spanish.number(v, 0)),
+    "steps": ("pasos", lambda v: spanish.number(v, 0)),
 }
 
 
@@ -42,23 +44,18 @@ def _load(manifest_path: Path) -> dict:
         return json.load(f).get("figures", {})
 
 
-def _es_number(text: str) -> str:
-    # Spanish decimal comma; "%" separated by a thin space as the RAE recommends.
-    return text.replace(".", ",").replace("%", "\u00a0%")
-
-
 def provenance(entry: dict) -> str:
     """One line saying how a figure was made, in Spanish."""
     parts = [entry.get("data", "")]
     for key, value in (entry.get("metrics") or {}).items():
         if key in METRIC_LABELS and isinstance(value, (int, float)):
             label, fmt = METRIC_LABELS[key]
-            parts.append(f"{label} {_es_number(fmt.format(value))}")
+            parts.append(f"{label} {fmt(value)}")
     device = entry.get("device", "")
     if device:
         parts.append(device)
     if "duration_s" in entry:
-        parts.append(_es_number(f"{entry['duration_s']:.1f}") + "\u00a0s")
+        parts.append(spanish.number(entry["duration_s"], 1) + spanish.NBSP + "s")
     if "seed" in entry:
         parts.append(f"semilla {entry['seed']}")
     if entry.get("quick"):

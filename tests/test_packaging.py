@@ -51,3 +51,75 @@ def test_wheel_imports_without_the_repository(wheel, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert all(line.startswith(str(wheel)) for line in proc.stdout.split()), proc.stdout
+
+
+# --- import structure of lecture_models, read statically -----------------------------------
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(package: str = "lecture_models") -> dict[str, set[str]]:
+    """module -> the package's modules it imports anywhere in its file (lazy imports too)."""
+    import ast
+
+    files = {_module_name(p): p for p in (ROOT / package).rglob("*.py") if "__pycache__" not in p.parts}
+    graph = {}
+    for name, path in files.items():
+        is_pkg = path.name == "__init__.py"
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                bases = [(a.name, []) for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    anchor = name.split(".") if is_pkg else name.split(".")[:-1]
+                    anchor = anchor[:len(anchor) - node.level + 1]
+                    base = ".".join(anchor + ([node.module] if node.module else []))
+                else:
+                    base = node.module
+                bases = [(base, [a.name for a in node.names])]
+            else:
+                continue
+            for base, names in bases:
+                subs = [f"{base}.{n}" for n in names if f"{base}.{n}" in files]
+                targets.update(subs or ([base] if base in files else []))
+        graph[name] = targets - {name}
+    return graph
+
+
+def _cycle(graph):
+    state, stack = {}, []
+
+    def visit(m):
+        state[m] = "open"
+        stack.append(m)
+        for t in sorted(graph.get(m, ())):
+            if state.get(t) == "open":
+                return stack[stack.index(t):] + [t]
+            if t not in state and (found := visit(t)):
+                return found
+        state[m] = "done"
+        stack.pop()
+        return None
+
+    for m in sorted(graph):
+        if m not in state and (found := visit(m)):
+            return found
+    return None
+
+
+def test_lecture_models_has_no_import_cycle():
+    graph = import_graph()
+    assert "lecture_models.summary" in graph and graph["lecture_models.tables"] >= {"lecture_models.summary"}
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph))
+
+
+def test_layers_import_only_downwards():
+    """models/ and train/ never reach up into figures/ (nor models/ into train/)."""
+    for module, targets in import_graph().items():
+        for layer, forbidden in (("models", ("figures", "train")), ("train", ("figures",))):
+            if module.startswith(f"lecture_models.{layer}."):
+                bad = {t for t in targets for f in forbidden if t.startswith(f"lecture_models.{f}")}
+                assert not bad, f"{module} imports {sorted(bad)}"

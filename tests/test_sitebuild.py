@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from sitebuild import captions, generated, tables
+from lecture_models import tables
+from sitebuild import captions, generated
 
 
 def test_marker_is_replaced_by_code_output():
@@ -59,3 +60,13 @@ def test_notebook_links_to_pages_are_resolved():
     assert 'href="../../lectures/05-entrenamiento/#sobreajuste"' in out and "https://x.org/a.md" in out
     with pytest.raises(links.LinkError, match="no-such.md"):
         links.rewrite_md_links('<a href="no-such.md">z</a>', "notebooks/n.ipynb", pages.get)
+
+
+def test_spanish_numbers():
+    from lecture_models import spanish
+
+    assert spanish.integer(61706) == "61\u202f706" and spanish.integer(5000) == "5000"
+    assert spanish.integer(138_357_544) == "138\u202f357\u202f544" and spanish.integer(-12345) == "-12\u202f345"
+    assert spanish.number(0.4249, 2) == "0,42" and spanish.number(12345.67, 1) == "12\u202f345,7"
+    assert spanish.number(-0.04, 1) == "-0,0" and spanish.number(1814.4, 0) == "1814"
+    assert spanish.percent(0.9843) == "98,4\u00a0%"

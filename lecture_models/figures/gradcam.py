@@ -8,7 +8,7 @@ from . import lenet, style
 
 def fmt_p(p: float) -> str:
     """Probability in Spanish notation; tiny ones as '< 0,01' rather than a misleading 0,00."""
-    return "p < 0,01" if p < 0.005 else f"p = {p:.2f}".replace(".", ",")
+    return "p < 0,01" if p < 0.005 else f"p = {style.num(p, 2)}"
 
 
 def pick_digits(pred, y, probs, k=4):

@@ -10,6 +10,8 @@ matplotlib.use("Agg")  # headless, identical output everywhere
 
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .. import spanish  # noqa: E402
+
 # Okabe-Ito palette: distinguishable for colour-blind readers.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
@@ -72,9 +74,7 @@ def image_grid(images, *, rows: int, cols: int, titles=None, cmap="gray", size: 
 apply()
 
 
-def num(x: float, digits: int = 1) -> str:
-    """A number in Spanish notation for labels and alt text: 92.05 -> '92,1'."""
-    return f"{x:.{digits}f}".replace(".", ",")
+num = spanish.number  # labels and alt text: 92.06 -> '92,1'
 
 
 def integer_xaxis(ax) -> None:
