@@ -1,2 +1,3 @@
 """Training loops shared by the figure runs."""
-from .classifier import History, evaluate, predict, train_classifier  # noqa: F401
+from .classifier import History, evaluate, train_classifier  # noqa: F401
+from .device import autocast, predict  # noqa: F401
