@@ -17,10 +17,14 @@ import re
 from functools import lru_cache
 
 from demos import exercises, grader
+from sitebuild import editor
 
 BLOCK = re.compile(r'<div class="demo" data-demo="exercise" data-exercise="([\w-]+)"></div>')
 ASSET_DIR = "assets/exercises"
 DEFAULTS = {"rtol": 1e-5, "atol": 1e-6, "time_limit": 5.0, "attempts": 3}
+
+
+EditorBuildError = editor.EditorBuildError
 
 
 class ExerciseError(ValueError):
@@ -57,9 +61,9 @@ def spec(exercise_id: str) -> dict:
 def block(exercise_id: str) -> str:
     """The Markdown that replaces one exercise block: the statement inside the widget's root."""
     module = exercises.load(exercise_id)
-    title = html.escape(module.TITLE.replace("*", ""))
+    title = html.escape(module.TITLE)
     return (
-        f'<div class="demo exercise" data-demo="exercise" data-exercise="{exercise_id}" markdown="1">\n'
+        f'<div class="demo exercise" id="ejercicio-{exercise_id}" data-demo="exercise" data-exercise="{exercise_id}" markdown="1">\n'
         f'<p class="ex-title"><strong>Ejercicio: {title}</strong></p>\n'
         f'<div class="ex-statement" markdown="1">\n{module.STATEMENT.strip()}\n</div>\n'
         f"</div>"
@@ -111,8 +115,6 @@ def generated_files(pages: dict[str, str]) -> dict[str, str]:
 def add_to_site(files, config):
     """MkDocs `on_files`: the exercise JSON and the editor bundle become files of the site."""
     from mkdocs.structure.files import File
-
-    from sitebuild import editor
 
     pages = {}
     for f in files.documentation_pages():

@@ -3,7 +3,6 @@
 import numpy as np
 
 TITLE = "La guía sin clasificador"
-LECTURE = "lectures/07-generativos.md"
 FUNCTION = "guided_eps"
 
 STATEMENT = r"""

@@ -3,7 +3,6 @@
 import numpy as np
 
 TITLE = "La convolución 2-D en NumPy"
-LECTURE = "lectures/02-convolucion.md#la-convolucion-en-numpy"
 FUNCTION = "conv2d"
 
 STATEMENT = r"""

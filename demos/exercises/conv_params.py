@@ -1,7 +1,6 @@
 """conv_params: the parameter count of a conv layer, checked against nn.Conv2d."""
 
 TITLE = "Parámetros de una capa convolucional"
-LECTURE = "lectures/02-convolucion.md#comparticion-de-parametros-la-cuenta"
 FUNCTION = "conv_params"
 
 STATEMENT = r"""

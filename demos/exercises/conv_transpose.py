@@ -3,7 +3,6 @@
 import numpy as np
 
 TITLE = "La convolución transpuesta"
-LECTURE = "lectures/06-segmentacion.md"
 FUNCTION = "conv_transpose2d"
 
 STATEMENT = r"""

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-TITLE = "Difusión: el ruido hacia delante $q(x_t \\mid x_0)$"
-LECTURE = "lectures/07-generativos.md"
+TITLE = "Difusión: el ruido hacia delante, q(x_t | x_0)"
 FUNCTION = "q_sample"
 
 STATEMENT = r"""

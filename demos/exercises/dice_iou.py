@@ -3,7 +3,6 @@
 import numpy as np
 
 TITLE = "Dice e IoU de dos máscaras"
-LECTURE = "lectures/06-segmentacion.md"
 FUNCTION = "dice_iou"
 OUTPUTS = ["dice", "iou"]
 

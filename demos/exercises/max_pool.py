@@ -2,8 +2,7 @@
 
 import numpy as np
 
-TITLE = "*Max pooling*"
-LECTURE = "lectures/02-convolucion.md#pooling-reducir-los-mapas-de-caracteristicas"
+TITLE = "Max pooling"
 FUNCTION = "max_pool2d"
 
 STATEMENT = r"""

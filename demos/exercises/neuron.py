@@ -3,7 +3,6 @@
 import numpy as np
 
 TITLE = "Una neurona: paso hacia delante y gradiente"
-LECTURE = "lectures/01-fundamentos.md#3-retropropagacion-la-regla-de-la-cadena"
 FUNCTION = "neuron"
 OUTPUTS = ["y", "dy_dw"]
 

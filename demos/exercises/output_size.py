@@ -1,7 +1,6 @@
 """output_size: the size formula, checked against the shape PyTorch's conv2d gives."""
 
 TITLE = "El tamaño de la salida"
-LECTURE = "lectures/02-convolucion.md#el-tamano-de-la-salida"
 FUNCTION = "output_size"
 
 STATEMENT = r"""

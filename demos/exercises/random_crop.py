@@ -3,7 +3,6 @@
 import numpy as np
 
 TITLE = "Aumentación: un recorte aleatorio con semilla"
-LECTURE = "lectures/05-entrenamiento.md#tecnicas-geometricas"
 FUNCTION = "random_crop"
 
 STATEMENT = r"""

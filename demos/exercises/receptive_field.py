@@ -1,7 +1,6 @@
 """receptive_field: of a stack of layers, measured in PyTorch by back-propagating from one output."""
 
 TITLE = "El campo receptivo de una pila de capas"
-LECTURE = "lectures/02-convolucion.md#calcula-el-campo-receptivo"
 FUNCTION = "receptive_field"
 
 STATEMENT = r"""

@@ -3,7 +3,6 @@
 import numpy as np
 
 TITLE = "Softmax estable y entropía cruzada"
-LECTURE = "lectures/03-clasificacion.md#entropia-cruzada-la-perdida-de-la-clasificacion"
 FUNCTION = "softmax_cross_entropy"
 OUTPUTS = ["probs", "loss"]
 
