@@ -4,7 +4,8 @@ Runs inside Pyodide for the ``exercise`` widget (and natively in the tests). The
 passes the student's code and the exercise's spec, the JSON file the site build wrote:
 ``{"function", "outputs", "rtol", "atol", "time_limit", "cases": [{"name", "args",
 "expected"}]}``. Values are plain JSON except arrays, ``{"__array__": dtype, "shape",
-"b64"}`` (exact bytes), and non-finite floats, ``{"__float__": "nan"}``.
+"b64"}`` (exact bytes), and floats JSON or JavaScript would change (nan, inf, and
+integral ones such as 1.0, which JavaScript turns into the int 1), ``{"__float__": "1.0"}``.
 
 Why a trace function: a runaway loop must stop without cross-origin isolation (no
 interrupt buffer on most static hosts). ``sys.settrace`` on the student's frames only
@@ -72,7 +73,8 @@ def encode(value: Any) -> Any:
         return int(value)
     if isinstance(value, (float, np.floating)):
         v = float(value)
-        return v if math.isfinite(v) else {"__float__": repr(v)}
+        # JavaScript has one number type: 1.0 would reach Python as the int 1.
+        return v if math.isfinite(v) and not v.is_integer() else {"__float__": repr(v)}
     if isinstance(value, dict):
         return {str(k): encode(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -97,11 +97,12 @@ def test_grader_run_shows_the_first_case_and_prints():
 
 def test_encode_decode_round_trip_is_exact():
     values = {"a": np.array([0.1, np.nan, -np.inf], np.float32), "b": np.arange(4, dtype=np.uint8).reshape(2, 2),
-              "c": float("nan"), "d": [[3, 1], [5, 2]], "e": True}
+              "c": float("nan"), "d": [[3, 1], [5, 2]], "e": True, "f": 1.0}
     back = grader.decode(json.loads(json.dumps(grader.encode(values), allow_nan=False)))
     assert back["a"].dtype == np.float32 and np.array_equal(back["a"], values["a"], equal_nan=True)
     assert back["b"].dtype == np.uint8 and np.array_equal(back["b"], values["b"])
     assert np.isnan(back["c"]) and back["d"] == [[3, 1], [5, 2]] and back["e"] is True
+    assert isinstance(back["f"], float)  # not the int 1 that JavaScript would make of it
 
 
 # ============================================================ every exercise, natively
@@ -156,3 +157,4 @@ def test_build_expands_blocks_and_rejects_unknown_or_unplaced_ids():
         build.expand('<div class="demo" data-demo="exercise" data-exercise="nope"></div>')
     with pytest.raises(build.ExerciseError, match="on no page"):
         build.placements({"a/": '<div class="demo" data-demo="exercise" data-exercise="conv2d"></div>'})
+
