@@ -24,7 +24,7 @@ export default {
       h("thead", {}, h("tr", {}, h("th", {scope: "col"}, "Ejercicio"), h("th", {scope: "col"}, "Estado"),
         h("th", {scope: "col"}, "Comprobaciones"))),
       tbody);
-    const exportBtn = h("button", {type: "button", class: "ex-export md-button"}, "Exportar mi trabajo (JSON)");
+    const exportBtn = h("button", {type: "button", class: "ex-export"}, "Exportar mi trabajo (JSON)");
     const fileId = uid("ex-import");
     const file = h("input", {type: "file", id: fileId, accept: "application/json,.json", class: "ex-import"});
     const notice = h("p", {class: "ex-progress-notice", "aria-live": "polite"});

@@ -39,6 +39,7 @@ async function makeEditor(parent, {doc, labelId, describedBy, onChange, onRun}) 
         extensions: [
           cm.basicSetup,
           cm.python(),
+          cm.EditorView.lineWrapping,  // no horizontal scrolling: long lines wrap (slides too)
           cm.indentUnit.of("    "),
           cm.keymap.of([{key: "Mod-Enter", run: () => { onRun(); return true; }}, cm.indentWithTab]),
           cm.EditorView.contentAttributes.of({"aria-labelledby": labelId, "aria-describedby": describedBy}),
@@ -84,13 +85,14 @@ export default {
 
     const labelId = uid("ex-label"), helpId = uid("ex-help");
     const runBtn = h("button", {type: "button", class: "ex-run"}, "▶ Ejecutar");
-    const checkBtn = h("button", {type: "button", class: "ex-check md-button md-button--primary"}, "✓ Comprobar");
+    const checkBtn = h("button", {type: "button", class: "ex-check"}, "✓ Comprobar");
     const hintBtn = h("button", {type: "button", class: "ex-hint-button"}, "Pista");
     const solutionBtn = h("button", {type: "button", class: "ex-solution-button"}, "Ver la solución");
     const resetBtn = h("button", {type: "button", class: "ex-reset"}, "Restablecer");
     const result = h("p", {class: "ex-result", role: "status", "aria-live": "polite"});
     const cases = h("ul", {class: "ex-cases", "aria-label": "Casos comprobados"});
-    const stdout = h("pre", {class: "ex-stdout", hidden: true, "aria-label": "Salida de print()"});
+    const stdoutText = h("pre", {class: "ex-stdout"});
+    const stdout = h("div", {class: "ex-stdout-box", hidden: true}, h("p", {class: "ex-stdout-label"}, "Salida de print():"), stdoutText);
     const trace = h("details", {class: "ex-trace", hidden: true}, h("summary", {}, "Traza de Python"), h("pre"));
     const hints = h("ol", {class: "ex-hints", "aria-label": "Pistas"});
     const confirm = h("div", {class: "ex-confirm", role: "group", "aria-label": "Confirmar", hidden: true},
@@ -156,7 +158,7 @@ export default {
 
     function showOutput(out) {
       stdout.hidden = !out.stdout;
-      stdout.textContent = out.stdout || "";
+      stdoutText.textContent = out.stdout || "";
       trace.hidden = !out.traceback;
       trace.querySelector("pre").textContent = out.traceback || "";
       if (out.line && editor) el.dataset.errorLine = String(out.line); else delete el.dataset.errorLine;
