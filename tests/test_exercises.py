@@ -158,3 +158,239 @@ def test_build_expands_blocks_and_rejects_unknown_or_unplaced_ids():
     with pytest.raises(build.ExerciseError, match="on no page"):
         build.placements({"a/": '<div class="demo" data-demo="exercise" data-exercise="conv2d"></div>'})
 
+
+# ============================================================ the widget in Chromium
+
+def root(exercise_id: str) -> str:
+    return f'[data-demo="exercise"][data-exercise="{exercise_id}"]'
+
+
+def open_exercises(page, base_url: str, query: str = "") -> None:
+    page.goto(base_url + EXERCISE_PAGE + query)
+    wait_for_demo(page, root(IDS[0]))
+
+
+def ready(page, exercise_id: str) -> None:
+    page.locator(root(exercise_id)).scroll_into_view_if_needed()
+    page.wait_for_function("sel => document.querySelector(sel)?.dataset.ready === 'true'",
+                           arg=root(exercise_id), timeout=60_000)
+
+
+EDITOR_VIEW = """async ([sel, code]) => {
+    const main = document.querySelector('script[src$="assets/js/main.js"]').src;  // the widget's own bundle URL
+    const {EditorView} = await import(new URL("../vendor/codemirror/codemirror.js", main).href);
+    const view = EditorView.findFromDOM(document.querySelector(sel + " .cm-editor"));
+    if (code !== null) view.dispatch({changes: {from: 0, to: view.state.doc.length, insert: code}});
+    return view.state.doc.toString();
+}"""
+
+
+def set_code(page, exercise_id: str, code: str) -> None:
+    """Replace the editor's text through CodeMirror's own API (what typing would do)."""
+    page.evaluate(EDITOR_VIEW, [root(exercise_id), code])
+
+
+def get_code(page, exercise_id: str) -> str:
+    return page.evaluate(EDITOR_VIEW, [root(exercise_id), None])
+
+
+def press_check(page, exercise_id: str, timeout: float = 60_000) -> tuple[str, str]:
+    """Click «Comprobar»; return (data-result, the announced message)."""
+    sel = root(exercise_id)
+    before = int(page.eval_on_selector(sel, "el => el.dataset.checks"))
+    page.click(f"{sel} .ex-check")
+    page.wait_for_function("([sel, n]) => Number(document.querySelector(sel).dataset.checks) > n",
+                           arg=[sel, before], timeout=timeout)
+    return (page.eval_on_selector(sel, "el => el.dataset.result"),
+            page.eval_on_selector(sel, "el => el.querySelector('.ex-result').textContent"))
+
+
+def test_every_exercise_solution_passes_starter_and_planted_bugs_fail_in_pyodide(server, page):
+    open_exercises(page, server.url)
+    for exercise_id in IDS:
+        module = exercises.load(exercise_id)
+        ready(page, exercise_id)
+        assert page.eval_on_selector(root(exercise_id), "el => el.dataset.editor") == "codemirror"
+        assert get_code(page, exercise_id) == module.STARTER
+        result, message = press_check(page, exercise_id)
+        assert result in ("failed", "error") and message.startswith("Caso «"), (exercise_id, message)
+        for code, fragment in exercises.known_wrong(module):
+            set_code(page, exercise_id, code)
+            result, message = press_check(page, exercise_id)
+            assert result in ("failed", "error") and fragment in message, (exercise_id, message)
+        set_code(page, exercise_id, module.SOLUTION)
+        result, message = press_check(page, exercise_id)
+        assert result == "passed", (exercise_id, message)
+        assert message.startswith("¡Correcto!")
+        live = page.eval_on_selector(f"{root(exercise_id)} .ex-result", "el => el.getAttribute('aria-live')")
+        assert live == "polite"
+    assert not page.watch.external and not page.watch.console_errors
+
+
+def test_code_survives_reload_hints_reset_and_attempt_limit(server, page):
+    open_exercises(page, server.url)
+    sel, module = root("conv2d"), exercises.load("conv2d")
+    ready(page, "conv2d")
+    assert page.locator(f"{sel} .cm-lineNumbers").count() == 1  # line numbers
+    keyword = page.locator(f"{sel} .cm-line").first.locator("span").first  # "import" is highlighted
+    assert keyword.text_content() == "import" and keyword.get_attribute("class")
+    # Typing at the end of the function body: Enter keeps the indentation of the block.
+    page.click(f"{sel} .cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("# mi nota")
+    assert "\n    # mi nota\n" in get_code(page, "conv2d")
+
+    # The solution first asks for a confirmation; cancelling leaves it hidden.
+    page.click(f"{sel} .ex-solution-button")
+    assert page.is_visible(f"{sel} .ex-confirm") and page.is_hidden(f"{sel} .ex-solution")
+    page.click(f"{sel} .ex-confirm-no")
+    assert page.is_hidden(f"{sel} .ex-confirm") and page.is_hidden(f"{sel} .ex-solution")
+    # Hints one at a time, then no more.
+    for n in (1, 2, 3):
+        page.click(f"{sel} .ex-hint-button")
+        assert page.locator(f"{sel} .ex-hints li").count() == n
+    assert page.is_disabled(f"{sel} .ex-hint-button")
+    # Three failed checks: the solution is then offered without asking.
+    for n in (1, 2, 3):
+        assert press_check(page, "conv2d")[0] == "failed"
+        assert page.eval_on_selector(sel, "el => el.dataset.attempts") == str(n)
+    page.click(f"{sel} .ex-solution-button")
+    assert page.is_hidden(f"{sel} .ex-confirm") and page.is_visible(f"{sel} .ex-solution")
+    assert page.text_content(f"{sel} .ex-solution-code") == module.SOLUTION
+
+    page.reload()
+    wait_for_demo(page, sel)
+    ready(page, "conv2d")
+    assert "\n    # mi nota\n" in get_code(page, "conv2d")
+    assert page.eval_on_selector(sel, "el => [el.dataset.attempts, el.dataset.solution, el.dataset.hints]") == ["3", "shown", "3"]
+    assert page.is_visible(f"{sel} .ex-solution")
+    page.click(f"{sel} .ex-reset")
+    assert get_code(page, "conv2d") == module.STARTER
+    page.reload()
+    wait_for_demo(page, sel)
+    ready(page, "conv2d")
+    assert get_code(page, "conv2d") == module.STARTER
+
+
+RUNAWAY = "def conv2d(x, k, stride=1, padding=0):\n    n = 0\n    while True:\n        n += 1\n"
+# One NumPy call of tens of seconds: Python's own time limit cannot see inside it.
+STUCK_IN_C = ("import numpy as np\n\ndef conv2d(x, k, stride=1, padding=0):\n"
+              "    return np.ones((3000, 3000)) @ np.ones((3000, 3000))\n")
+
+
+@pytest.mark.parametrize("isolated", [False, True], ids=["plain", "cross-origin-isolated"])
+def test_time_limit_stops_a_runaway_loop_and_python_is_ready_again(request, page, isolated):
+    srv = request.getfixturevalue("isolated_server" if isolated else "server")
+    open_exercises(page, srv.url)
+    assert page.evaluate("self.crossOriginIsolated") is isolated
+    ready(page, "conv2d")
+    set_code(page, "conv2d", RUNAWAY)
+    result, message = press_check(page, "conv2d")
+    assert result == "error" and "Tiempo agotado" in message and re.search(r"línea [34] de tu código", message)
+    if not isolated:  # the widget's watchdog replaces the worker (an interrupt would wait for NumPy)
+        set_code(page, "conv2d", STUCK_IN_C)
+        result, message = press_check(page, "conv2d", timeout=90_000)
+        assert result == "error" and "Python se ha reiniciado" in message
+    set_code(page, "conv2d", exercises.load("conv2d").SOLUTION)
+    assert press_check(page, "conv2d", timeout=90_000)[0] == "passed"
+
+
+def test_progress_page_states_and_export_import_round_trip(server, page, tmp_path):
+    open_exercises(page, server.url)
+    ready(page, "conv2d")
+    set_code(page, "conv2d", exercises.load("conv2d").SOLUTION)
+    assert press_check(page, "conv2d")[0] == "passed"
+    ready(page, "output_size")
+    assert press_check(page, "output_size")[0] == "failed"
+
+    page.goto(server.url + PROGRESS_PAGE)
+    prog = '[data-demo="exercise-progress"]'
+    page.wait_for_function("sel => document.querySelector(sel)?.dataset.ready === 'true'", arg=prog)
+
+    def states():
+        return dict(page.eval_on_selector_all(f"{prog} tr[data-exercise]", "rows => rows.map(r => [r.dataset.exercise, r.dataset.state])"))
+
+    got = states()
+    assert set(got) == set(IDS)
+    assert got["conv2d"] == "solved" and got["output_size"] == "failed"
+    assert all(s == "untried" for k, s in got.items() if k not in ("conv2d", "output_size"))
+    link = page.get_attribute(f'{prog} tr[data-exercise="conv2d"] a', "href")
+    assert link.endswith("/ejercicios/#ejercicio-conv2d")
+
+    with page.expect_download() as download:
+        page.click(f"{prog} .ex-export")
+    saved = tmp_path / "progreso.json"
+    download.value.save_as(saved)
+    data = json.loads(saved.read_text())
+    assert data["format"] == "curso-dl-ejercicios" and set(data["exercises"]) == {"conv2d", "output_size"}
+    assert data["exercises"]["conv2d"]["code"] == exercises.load("conv2d").SOLUTION
+
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.wait_for_function("sel => document.querySelector(sel)?.dataset.ready === 'true'", arg=prog)
+    assert set(states().values()) == {"untried"}
+    bad = tmp_path / "otro.json"
+    bad.write_text('{"hola": 1}')
+    page.set_input_files(f"{prog} .ex-import", str(bad))
+    page.wait_for_function("sel => document.querySelector(sel).dataset.imported === 'error'", arg=prog)
+    assert "no es una exportación" in page.text_content(f"{prog} .ex-progress-notice")
+    page.set_input_files(f"{prog} .ex-import", str(saved))
+    page.wait_for_function("sel => document.querySelector(sel).dataset.imported === '2'", arg=prog)
+    assert states() == got
+
+    page.goto(server.url + EXERCISE_PAGE)
+    wait_for_demo(page, root("conv2d"))
+    ready(page, "conv2d")
+    assert get_code(page, "conv2d") == exercises.load("conv2d").SOLUTION
+
+
+def test_exercise_works_in_slide_mode(server, page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_exercises(page, server.url, "?slides")
+    page.wait_for_selector(".slides-active, .slides-mode")
+    sel = root("conv2d")
+    index = page.evaluate("""sel => {
+        const slides = [...document.querySelectorAll('.slide, [data-slide], section.slide')];
+        return slides.findIndex((s) => s.querySelector(sel));
+    }""", sel)
+    assert index >= 0
+    for _ in range(index):
+        page.keyboard.press("PageDown")
+    page.wait_for_function("sel => { const r = document.querySelector(sel).getBoundingClientRect(); return r.width > 0 && r.top >= 0 && r.top < innerHeight; }", arg=sel)
+    ready(page, "conv2d")
+    set_code(page, "conv2d", exercises.load("conv2d").SOLUTION)
+    assert press_check(page, "conv2d")[0] == "passed"
+    assert page.is_visible(f"{sel} .cm-editor")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_exercise_and_progress_pages_have_no_serious_axe_violations(server, browser, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    ctx = browser.new_context(color_scheme=scheme)
+    page = ctx.new_page()
+    problems = []
+    try:
+        page.goto(server.url + EXERCISE_PAGE)
+        wait_for_demo(page, root("conv2d"))
+        ready(page, "conv2d")
+        page.click(f"{root('conv2d')} .ex-hint-button")
+        press_check(page, "conv2d")  # the verdict, cases and hint are on the page too
+        page.goto(server.url + PROGRESS_PAGE)
+        page.wait_for_function("() => document.querySelector('[data-demo=\"exercise-progress\"]')?.dataset.ready")
+        for url in (EXERCISE_PAGE, PROGRESS_PAGE):
+            page.goto(server.url + url)
+            if url == EXERCISE_PAGE:
+                wait_for_demo(page, root("conv2d"))
+                ready(page, "conv2d")
+            else:
+                page.wait_for_function("() => document.querySelector('[data-demo=\"exercise-progress\"]')?.dataset.ready")
+            for v in Axe().run(page).response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    problems.append(f"{url}: {v['id']} {[n['target'] for n in v['nodes']][:3]}")
+    finally:
+        ctx.close()
+    assert not problems, "\n".join(problems)

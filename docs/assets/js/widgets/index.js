@@ -7,3 +7,5 @@ export {default as poolExplorer} from "./pool-explorer.js";
 export {default as transposedSteps} from "./transposed-steps.js";
 export {default as outputSizeQuiz} from "./output-size-quiz.js";
 export {default as pythonCell} from "./python-cell.js";
+export {default as exercise} from "./exercise.js";
+export {default as exerciseProgress} from "./exercise-progress.js";
