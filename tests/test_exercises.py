@@ -287,6 +287,9 @@ def test_time_limit_stops_a_runaway_loop_and_python_is_ready_again(request, page
     open_exercises(page, srv.url)
     assert page.evaluate("self.crossOriginIsolated") is isolated
     ready(page, "conv2d")
+    set_code(page, "conv2d", "def conv2d(x, k, stride=1, padding=0):\n    return x[100, 100]\n")
+    result, message = press_check(page, "conv2d")
+    assert result == "error" and "IndexError" in message and message.endswith("(línea 2 de tu código)")
     set_code(page, "conv2d", RUNAWAY)
     result, message = press_check(page, "conv2d")
     assert result == "error" and "Tiempo agotado" in message and re.search(r"línea [34] de tu código", message)
