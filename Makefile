@@ -29,6 +29,7 @@ venv: $(STAMP)
 
 vendor: venv
 	$(PY) -m sitebuild.vendor
+	$(PY) -m sitebuild.editor
 
 data: venv
 	$(PY) -m lecture_models data

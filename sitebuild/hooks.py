@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from sitebuild import captions, generated, links, vendor
+from sitebuild import captions, exercises, generated, links, vendor
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,10 +55,18 @@ def on_files(files, config):
         files.append(File(rel, str(_dist), site_dir, False, dest_uri=f"assets/vendor/{rel}"))
     for name in demo_files():
         files.append(File(name, str(DEMOS_DIR), site_dir, False, dest_uri=f"demos/{name}"))
-    return files
+    return _exercises(exercises.add_to_site, files, config)
+
+
+def _exercises(step, *args):
+    try:
+        return step(*args)
+    except (exercises.ExerciseError, exercises.EditorBuildError) as exc:
+        raise PluginError(str(exc)) from exc
 
 
 def on_page_markdown(markdown, page, config, files):
+    markdown = _exercises(exercises.expand, markdown)
     try:
         return generated.expand(markdown)
     except generated.GeneratedError as exc:

@@ -1,0 +1,79 @@
+"""dice_iou: Dice (lecture_models.metrics, the one the U-Net figures use) and IoU of two masks."""
+
+import numpy as np
+
+TITLE = "Dice e IoU de dos máscaras"
+FUNCTION = "dice_iou"
+OUTPUTS = ["dice", "iou"]
+
+STATEMENT = r"""
+Escribe `dice_iou(pred, target)` para dos máscaras binarias de la misma forma (arreglos
+de `bool`). Devuelve `dice, iou`:
+
+$$
+\text{Dice} = \frac{2\,|A \cap B|}{|A| + |B|}, \qquad
+\text{IoU} = \frac{|A \cap B|}{|A \cup B|} .
+$$
+
+Si las dos máscaras están vacías las dos medidas no están definidas: devuelve
+`float("nan")` en ambas (como `lecture_models.metrics.dice_score`, que es la referencia
+del Dice; la del IoU la calcula PyTorch con `&` y `|` sobre tensores).
+"""
+
+STARTER = '''import numpy as np
+
+def dice_iou(pred, target):
+    """Dice e IoU de dos máscaras binarias."""
+    interseccion = np.sum(pred & target)
+    dice = 0.0
+    iou = 0.0
+    return dice, iou
+'''
+
+SOLUTION = '''import numpy as np
+
+def dice_iou(pred, target):
+    """Dice e IoU de dos máscaras binarias."""
+    interseccion = np.sum(pred & target)
+    total = np.sum(pred) + np.sum(target)
+    union = total - interseccion
+    if total == 0:
+        return float("nan"), float("nan")
+    return 2 * interseccion / total, interseccion / union
+'''
+
+HINTS = [
+    "Con máscaras de `bool`, `np.sum(a & b)` cuenta los píxeles de la intersección.",
+    "$|A \\cup B| = |A| + |B| - |A \\cap B|$.",
+    "Dos máscaras vacías dan $0/0$: compruébalo antes de dividir.",
+]
+
+KNOWN_WRONG = [
+    {"replace": ("union = total - interseccion", "union = total"), "message": "«iou»: devolvió"},
+]
+
+
+def cases():
+    rng = np.random.default_rng(6)
+    square = np.zeros((6, 6), bool)
+    square[1:4, 1:4] = True
+    shifted = np.roll(square, 1, axis=1)
+    return [
+        {"name": "cuadrado desplazado", "args": {"pred": shifted, "target": square}},
+        {"name": "iguales", "args": {"pred": square, "target": square.copy()}},
+        {"name": "sin solapamiento", "args": {"pred": np.roll(square, 3, axis=0), "target": square}},
+        {"name": "al azar", "args": {"pred": rng.random((8, 8)) < 0.4, "target": rng.random((8, 8)) < 0.5}},
+        {"name": "las dos vacías", "args": {"pred": np.zeros((4, 4), bool), "target": np.zeros((4, 4), bool)}},
+    ]
+
+
+def reference(pred, target):
+    import torch
+
+    from lecture_models.metrics import dice_score
+
+    p, t = torch.from_numpy(pred), torch.from_numpy(target)
+    dice = float(dice_score(p.long(), t.long(), num_classes=2)[1].double())
+    union = int((p | t).sum())
+    iou = float("nan") if union == 0 else int((p & t).sum()) / union
+    return [dice, iou]

@@ -1,0 +1,72 @@
+"""softmax_cross_entropy: a numerically stable softmax and the mean cross-entropy, as PyTorch's."""
+
+import numpy as np
+
+TITLE = "Softmax estable y entropía cruzada"
+FUNCTION = "softmax_cross_entropy"
+OUTPUTS = ["probs", "loss"]
+
+STATEMENT = r"""
+Escribe `softmax_cross_entropy(logits, target)`: `logits` es una matriz $N \times C$
+(una fila de puntuaciones por imagen) y `target` un vector de $N$ clases correctas
+(enteros de $0$ a $C-1$). Devuelve `probs, loss`: la softmax de cada fila y la entropía
+cruzada **media**,
+
+$$
+p_{ic} = \frac{e^{z_{ic} - m_i}}{\sum_{c'} e^{z_{ic'} - m_i}}, \quad m_i = \max_c z_{ic},
+\qquad L = -\frac{1}{N}\sum_i \log p_{i,\,t_i} .
+$$
+
+Restar el máximo no cambia el resultado, pero evita que `np.exp` desborde con
+puntuaciones grandes. Las referencias son `torch.softmax` y `F.cross_entropy`.
+"""
+
+STARTER = '''import numpy as np
+
+def softmax_cross_entropy(logits, target):
+    """Softmax por filas y entropía cruzada media."""
+    e = np.exp(logits)
+    probs = e / e.sum(axis=1, keepdims=True)
+    loss = 0.0
+    return probs, loss
+'''
+
+SOLUTION = '''import numpy as np
+
+def softmax_cross_entropy(logits, target):
+    """Softmax por filas y entropía cruzada media."""
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    probs = np.exp(log_probs)
+    loss = -log_probs[np.arange(len(target)), target].mean()
+    return probs, loss
+'''
+
+HINTS = [
+    "`np.exp(1000.0)` es `inf`: resta a cada fila su máximo antes de la exponencial (`keepdims=True` ayuda).",
+    "La probabilidad de la clase correcta de cada fila es `probs[np.arange(N), target]`.",
+    "Para que el logaritmo no dé `-inf`, calcula $\\log p$ directamente: $z - m - \\log \\sum e^{z - m}$.",
+]
+
+KNOWN_WRONG = [  # the textbook formula, without subtracting the maximum
+    {"code": STARTER.replace("    loss = 0.0\n", "    loss = -np.log(probs[np.arange(len(target)), target]).mean()\n"),
+     "message": "Caso «puntuaciones enormes» (logits de forma (2, 3), target de forma (2,)): «probs»: en la posición (0, 0) tu resultado vale nan"},
+]
+
+
+def cases():
+    rng = np.random.default_rng(3)
+    return [
+        {"name": "tres clases", "args": {"logits": np.array([[2.0, 1.0, 0.1]]), "target": np.array([0])}},
+        {"name": "lote de cuatro", "args": {"logits": rng.normal(size=(4, 5)), "target": np.array([1, 0, 4, 2])}},
+        {"name": "puntuaciones enormes", "args": {"logits": np.array([[1000.0, 1001.0, 1002.0], [-5.0, 800.0, 0.0]]), "target": np.array([2, 0])}},
+        {"name": "una sola clase", "args": {"logits": np.array([[3.0], [-2.0]]), "target": np.array([0, 0])}},
+    ]
+
+
+def reference(logits, target):
+    import torch
+    import torch.nn.functional as F
+
+    z, t = torch.from_numpy(logits), torch.from_numpy(target)
+    return [torch.softmax(z, dim=1).numpy(), float(F.cross_entropy(z, t))]
