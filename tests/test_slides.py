@@ -551,21 +551,17 @@ def test_instant_navigation_tears_down_and_sets_up_again(page, deck_url):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_clean_in_slide_mode(browser, deck_url, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
+def test_axe_clean_in_slide_mode(browser, deck_url, scheme, axe):
     ctx = browser.new_context(color_scheme=scheme)
     page = ctx.new_page()
     problems = []
     try:
         for url, keys in ((f"{deck_url}?slides#slide-3", ""), (f"{deck_url}?slides#slide-4", "o")):
             page.goto(url)
+            page.wait_for_selector(".slides-deck")
             for key in keys:
                 page.keyboard.press(key)
-            page.wait_for_function("() => document.querySelector('.slides-deck') && (!document.fonts || document.fonts.status === 'loaded')")
-            for v in Axe().run(page).response["violations"]:
-                if v["impact"] in ("serious", "critical"):
-                    problems.append(f"{url} {keys}: {v['id']} {[n['target'] for n in v['nodes']][:3]}")
+            problems += axe(page, f"{url} {keys}: ")
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
