@@ -380,7 +380,8 @@ import {onEachPage} from "./pages.js";
             box.style.zoom = mid;
             if (fitsIn(sec, box)) lo = mid; else hi = mid;
           }
-          box.style.zoom = lo.toFixed(3);
+          box.style.zoom = String(Math.floor(lo * 1000) / 1000);  // rounded down: lo fits, lo rounded up may not
+
         }
       }
       const was = sec.classList.contains("slide--overflow");
