@@ -11,19 +11,43 @@
  * in slides, shown in the presenter view); lists with class `incremental` reveal one
  * item per "next". Enter: the "Presentar" button, key P, or `?slides`; `?presenter`
  * is the presenter view, `?slides&print` one slide per printed page. `#slide-N`
- * (1-based) is kept in the URL. Slides are a 1280×720 canvas scaled to the screen;
- * content taller than a slide is zoomed down (to MIN_FIT at most), then scrolls.
+ * (1-based) is kept in the URL. Slides are a canvas of about 1280×720 logical px that
+ * takes the screen's shape and is scaled to it, never below MIN_SCALE (so type stays
+ * large on a 1024×768 projector). Content that does not fit is zoomed down to MIN_FIT
+ * at most (width and height); a slide that still does not fit is marked
+ * `slide--overflow`, reported on the console and in the bar: never a scroll bar.
+ * Printing zooms as far as needed, so each page holds a whole slide.
+ *
+ * Keys for remotes: PageUp/PageDown move the deck from anywhere; arrows and Space too,
+ * except in text fields and sliders. B or "." blanks the screen, F5 starts the show,
+ * L is a laser pointer, D a pen, C clears the ink; the presenter window drives the
+ * audience's through a BroadcastChannel.
+ *
+ * Events on `document` for the widgets: `course:slides-open`, `course:slides-close`
+ * and `course:slide-change` (detail {index, slide}); <html> has `.slides-mode`
+ * while a deck is up.
  */
 import {h} from "./dom.js";
 import {onEachPage} from "./pages.js";
 
   const W = 1280, H = 720;    // logical slide canvas, 16:9
   const BAR = 34;             // px under the slide: progress, controls, "N / M"
-  const MIN_FIT = 0.6;        // overflowing content shrinks this far, then scrolls
+  const MIN_FIT = 0.85;       // overflowing content shrinks this far, then it is an error
+  const PRINT_MIN_FIT = 0.2;  // on paper a slide shrinks as far as needed
+  const MIN_SCALE = 0.95;     // smaller screens get a smaller logical canvas instead
   const DEFAULT_MINUTES = 45;
+  const ON_TIME = 60;         // seconds ahead of or behind plan still shown as on time
   const FLAGS = ["slides", "presenter", "print"];
   const SKIP = ".slides-enter, .md-content__button";  // page chrome left in the article
   const TYPING = "input, textarea, select, [contenteditable]:not([contenteditable='false']), .demo";
+  /* Controls whose arrows and Space are their own (caret, slider value); any other
+   * focus (a demo's button, checkbox, select or canvas) leaves them to the deck. */
+  const FIELD = "input:not([type=button], [type=checkbox], [type=submit], [type=reset], [type=image], [type=file], [type=color]),"
+    + " textarea, [contenteditable]:not([contenteditable='false']), [role=slider], [role=textbox], [role=spinbutton]";
+  /* Boxes that scroll by themselves: their overflow means the slide does not fit. */
+  const SCROLLERS = "pre > code, .md-typeset__scrollwrap, .katex-display, .tabbed-content";
+  const NOTES_SIZE_KEY = "course-slides:notes-size";
+
   const nativeReplaceState = History.prototype.replaceState;
 
   /* ---------- small helpers ---------- */
@@ -50,6 +74,16 @@ import {onEachPage} from "./pages.js";
     const a = Math.abs(Math.trunc(s));
     return (s < 0 ? "−" : "") + String(Math.floor(a / 60)).padStart(2, "0") + ":" + String(a % 60).padStart(2, "0");
   };
+
+  /** True when the content fits the slide: not taller or wider than it, and no box
+   * inside (code, table, formula) scrolling sideways. Demos size their own boxes. */
+  function fitsIn(sec, box) {
+    if (sec.scrollHeight > sec.clientHeight + 1 || sec.scrollWidth > sec.clientWidth + 1) return false;
+    for (const el of box.querySelectorAll(SCROLLERS)) {
+      if (el.scrollWidth > el.clientWidth + 1 && !el.closest(".demo")) return false;
+    }
+    return true;
+  }
 
   function headingText(el) {
     const c = el.cloneNode(true);
@@ -132,6 +166,10 @@ import {onEachPage} from "./pages.js";
       this.step = 0;
       this.typed = "";
       this.overview = false;
+      this.blanked = false;
+      this.tool = null;           // null | "laser" | "pen"
+      this.strokes = new Map();   // slide index -> [[x, y], ...] strokes, in canvas fractions
+      this.cw = W; this.ch = H;   // logical canvas, set by layout()
       const groups = splitSlides(article);
       const n = groups.length;
 
@@ -156,6 +194,12 @@ import {onEachPage} from "./pages.js";
         return {frame, section, content, items, label, head};
       });
 
+      this.inkCanvas = h("canvas", {class: "slide-ink-canvas", "aria-hidden": "true"});
+      this.laser = h("div", {class: "slide-laser", hidden: true, "aria-hidden": "true"});
+      this.ink = h("div", {class: "slide-ink"}, this.inkCanvas, this.laser);
+      this.blankLayer = h("div", {class: "slides-blank", hidden: true},
+        h("p", {text: "Pantalla en negro (B para volver)"}));
+      this.warn = h("p", {class: "slides-warn", role: "status"});
       this.progress = h("span");
       this.counter = h("p", {class: "slides-counter", "aria-hidden": "true"});
       this.live = h("p", {class: "slides-sr", "aria-live": "polite", "aria-atomic": "true"});
@@ -172,12 +216,12 @@ import {onEachPage} from "./pages.js";
         button("fullscreen", "Pantalla completa", toggleFullscreen, "F"),
         button("close", "Salir de la presentación", () => this.onExit(), "Escape"));
       this.bar = h("div", {class: "slides-bar"},
-        h("div", {class: "slides-progress", "aria-hidden": "true"}, this.progress), controls, this.counter);
-      this.root = h("div", {class: "slides-deck md-typeset", "data-mode": mode}, this.viewport, this.bar, this.live);
+        h("div", {class: "slides-progress", "aria-hidden": "true"}, this.progress), controls, this.warn, this.counter);
+      this.root = h("div", {class: "slides-deck md-typeset", "data-mode": mode}, this.viewport, this.bar, this.live, this.blankLayer);
       if (mode === "presenter") this.root.append(this.buildPresenter());
 
       document.body.append(this.root);
-      document.documentElement.classList.add("slides-active");
+      document.documentElement.classList.add("slides-active", "slides-mode");
       this.pageStyle = h("style", {text: `@page { size: ${W}px ${H}px; margin: 0; }`});
       document.head.append(this.pageStyle);
       this.keepURL();
@@ -185,10 +229,13 @@ import {onEachPage} from "./pages.js";
 
       let i = typeof start === "number" ? start : 0;
       if (start && typeof start === "object") i = Math.max(0, this.slides.findIndex((s) => s.content.contains(start)));
+      document.dispatchEvent(new CustomEvent("course:slides-open", {detail: {mode}}));
       this.layout();
       this.go(clamp(i, 0, n - 1), 0, {broadcast: false});
       if (mode === "print") this.fitVisible();
       if (mode === "presenter") this.post({type: "hello"});
+      else this.post({type: "canvas", w: this.cw, h: this.ch});
+
       if (mode !== "print") this.viewport.focus({preventScroll: true});
     }
 
@@ -234,55 +281,186 @@ import {onEachPage} from "./pages.js";
       }, opts);
       if (this.mode !== "print" && typeof BroadcastChannel === "function") {
         this.channel = new BroadcastChannel("course-slides:" + location.pathname);
-        this.channel.onmessage = ({data}) => {
-          if (data.type === "goto") this.go(data.slide, data.step, {broadcast: false});
-          else if (data.type === "hello" && this.mode === "slides") this.post({type: "goto", slide: this.index, step: this.step});
-        };
+        this.channel.onmessage = ({data}) => this.receive(data);
+      }
+      // Laser and pen: the pointer over the current slide, in fractions of the canvas.
+      this.viewport.addEventListener("pointermove", (e) => {
+        if (this.tool === "laser") this.pointLaser(this.toCanvas(e), true);
+      }, opts);
+      this.viewport.addEventListener("pointerleave", () => { if (this.tool === "laser") this.pointLaser(null, true); }, opts);
+      let drawing = false;
+      this.ink.addEventListener("pointerdown", (e) => {
+        if (this.tool !== "pen" || e.button !== 0) return;
+        drawing = true;
+        this.ink.setPointerCapture?.(e.pointerId);
+        this.penTo("start", this.toCanvas(e), true);
+        e.preventDefault();
+      }, opts);
+      this.ink.addEventListener("pointermove", (e) => { if (drawing) this.penTo("move", this.toCanvas(e), true); }, opts);
+      const stop = () => { drawing = false; };
+      this.ink.addEventListener("pointerup", stop, opts);
+      this.ink.addEventListener("pointercancel", stop, opts);
+    }
+
+    /** A message from the other window of this page (presenter or audience). */
+    receive(data) {
+      switch (data.type) {
+        case "goto": this.go(data.slide, data.step, {broadcast: false}); break;
+        case "hello":  // a presenter opened later: it follows this audience window
+          if (this.mode !== "slides") break;
+          this.post({type: "canvas", w: this.cw, h: this.ch});
+          this.post({type: "goto", slide: this.index, step: this.step});
+          if (this.blanked) this.post({type: "blank", on: true});
+          break;
+        case "canvas":
+          if (this.mode !== "presenter") break;
+          this.audienceCanvas = {w: data.w, h: data.h};
+          this.layout();
+          this.fitVisible();
+          this.redrawInk();
+          break;
+        case "blank": this.setBlank(data.on, {broadcast: false}); break;
+        case "laser": this.pointLaser(data.at, false); break;
+        case "pen": if (data.slide === this.index) this.penTo(data.op, data.at, false); break;
+        case "clear": this.clearInk(data.slide, false); break;
       }
     }
 
     post(msg) { if (this.channel) this.channel.postMessage(msg); }
 
-    /** Scale the 1280×720 canvas to the space available (CSS reads --s). */
+    /** Size the logical canvas and its scale to the space available (CSS reads --s,
+     * --cw, --ch). The audience's canvas takes the screen's shape: about 1280×720,
+     * smaller when the screen is (so the scale stays >= MIN_SCALE). The presenter
+     * copies the audience's canvas, so the same content fits and the ink lands
+     * on the same words; print is 1280×720 at full size. */
     layout() {
       const vw = document.documentElement.clientWidth, vh = window.innerHeight;
       let s = 1;  // print: full size
+      if (this.mode === "slides") {
+        const avail = vh - BAR;
+        s = Math.max(MIN_SCALE, Math.min(vw / W, avail / H));
+        this.cw = Math.floor(vw / s); this.ch = Math.floor(avail / s);
+        this.post({type: "canvas", w: this.cw, h: this.ch});
+      } else if (this.mode === "presenter") {
+        ({w: this.cw, h: this.ch} = this.audienceCanvas || {w: W, h: H});
+      }
       if (this.overview) {
         const cols = this.cols = clamp(Math.floor(vw / 320), 2, 5);
-        s = (vw - 48 - 16 * (cols - 1)) / cols / W;
+        s = (vw - 48 - 16 * (cols - 1)) / cols / this.cw;
         this.root.style.setProperty("--cols", cols);
       } else if (this.mode === "presenter") {
         const r = this.viewport.getBoundingClientRect();
-        s = Math.min((r.width - 16) / W, (r.height - 16) / H);
-      } else if (this.mode === "slides") s = Math.min(vw / W, (vh - BAR) / H);
+        s = Math.min((r.width - 16) / this.cw, (r.height - 16) / this.ch);
+      }
       this.root.style.setProperty("--s", Math.max(0.05, s).toFixed(4));
-      if (this.nextBox) this.nextBox.style.setProperty("--s", (this.nextBox.clientWidth / W).toFixed(4));
+      this.root.style.setProperty("--cw", this.cw + "px");
+      this.root.style.setProperty("--ch", this.ch + "px");
+      if (this.nextBox) {
+        this.nextBox.style.aspectRatio = `${this.cw} / ${this.ch}`;
+        this.nextBox.style.setProperty("--s", (this.nextBox.clientWidth / this.cw).toFixed(4));
+      }
+
+      if (this.inkCanvas.isConnected) this.redrawInk();
     }
 
-    /** Zoom a slide's content down until it fits; below MIN_FIT, let it scroll. */
+    /** Zoom a slide's content down (to MIN_FIT at most) until it fits in height and
+     * width; a slide that still does not fit is an error, marked and reported. */
     fit(slide) {
       const sec = slide.section, box = slide.content;
+      const min = this.mode === "print" ? PRINT_MIN_FIT : MIN_FIT;
       box.style.zoom = "";
-      sec.classList.remove("slide--scroll");
-      sec.removeAttribute("tabindex");
-      const fits = () => sec.scrollHeight <= sec.clientHeight + 1;
-      if (fits()) return;
-      box.style.zoom = MIN_FIT;
-      if (!fits()) {
-        sec.classList.add("slide--scroll");
-        sec.tabIndex = 0;  // a scrollable region must be reachable by keyboard
-        return;
+      let ok = fitsIn(sec, box);
+      if (!ok) {
+        box.style.zoom = min;
+        ok = fitsIn(sec, box);
+        if (ok) {
+          let lo = min, hi = 1;  // lo fits, hi does not
+          for (let k = 0; k < 7; k++) {
+            const mid = (lo + hi) / 2;
+            box.style.zoom = mid;
+            if (fitsIn(sec, box)) lo = mid; else hi = mid;
+          }
+          box.style.zoom = String(Math.floor(lo * 1000) / 1000);  // rounded down: lo fits, lo rounded up may not
+
+        }
       }
-      let lo = MIN_FIT, hi = 1;
-      for (let k = 0; k < 6; k++) {
-        const mid = (lo + hi) / 2;
-        box.style.zoom = mid;
-        if (fits()) lo = mid; else hi = mid;
+      const was = sec.classList.contains("slide--overflow");
+      sec.classList.toggle("slide--overflow", !ok);
+      if (!ok && !was) {
+        const i = this.slides.indexOf(slide);
+        console.warn(`slides: la diapositiva ${i + 1} («${slide.label}») de ${location.pathname} no cabe en ${this.cw}×${this.ch}`);
       }
-      box.style.zoom = lo.toFixed(3);
+      if (slide === this.slides[this.index]) this.showWarning();
     }
 
     fitVisible() { this.slides.forEach((s) => { if (!s.frame.hidden) this.fit(s); }); }
+
+    showWarning() {
+      const over = this.slides[this.index].section.classList.contains("slide--overflow");
+      this.warn.textContent = over ? "⚠ Esta diapositiva no cabe" : "";
+    }
+
+    /* ---------- blank screen, laser pointer, pen ---------- */
+
+    setBlank(on, {broadcast = true} = {}) {
+      this.blanked = on;
+      this.blankLayer.hidden = !on;
+      this.root.classList.toggle("is-blank", on);
+      if (broadcast) this.post({type: "blank", on});
+    }
+
+    setTool(tool) {
+      this.tool = this.tool === tool ? null : tool;
+      this.root.dataset.tool = this.tool || "";
+      if (this.tool !== "laser") this.pointLaser(null, true);
+    }
+
+    /** Pointer position over the current slide, as fractions of the canvas. */
+    toCanvas(e) {
+      const r = this.slides[this.index].frame.getBoundingClientRect();
+      return [clamp((e.clientX - r.left) / r.width, 0, 1), clamp((e.clientY - r.top) / r.height, 0, 1)];
+    }
+
+    pointLaser(at, broadcast) {
+      this.laser.hidden = !at;
+      if (at) { this.laser.style.left = `${100 * at[0]}%`; this.laser.style.top = `${100 * at[1]}%`; }
+      if (broadcast) this.post({type: "laser", at});
+    }
+
+    penTo(op, at, broadcast) {
+      const list = this.strokes.get(this.index) || [];
+      this.strokes.set(this.index, list);
+      if (op === "start" || !list.length) list.push([at]); else list[list.length - 1].push(at);
+      this.redrawInk();
+      if (broadcast) this.post({type: "pen", slide: this.index, op, at});
+    }
+
+    clearInk(i, broadcast) {
+      this.strokes.delete(i);
+      if (i === this.index) this.redrawInk();
+      if (broadcast) this.post({type: "clear", slide: i});
+    }
+
+    /** Draw the current slide's strokes; the canvas has the frame's screen pixels. */
+    redrawInk() {
+      const c = this.inkCanvas, r = this.ink.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+      const w = Math.max(1, Math.round(r.width * dpr)), hgt = Math.max(1, Math.round(r.height * dpr));
+      if (c.width !== w || c.height !== hgt) { c.width = w; c.height = hgt; }
+      const g = c.getContext("2d");
+      g.clearRect(0, 0, w, hgt);
+      const strokes = this.strokes.get(this.index) || [];
+      g.lineCap = g.lineJoin = "round";
+      g.lineWidth = Math.max(2, 0.005 * w);
+      g.strokeStyle = "#e53935";
+      for (const pts of strokes) {
+        g.beginPath();
+        pts.forEach(([x, y], k) => (k ? g.lineTo(x * w, y * hgt) : g.moveTo(x * w, y * hgt)));
+        if (pts.length === 1) g.lineTo(pts[0][0] * w + 0.5, pts[0][1] * hgt);
+        g.stroke();
+      }
+      c.dataset.strokes = String(strokes.length);
+    }
+
 
     /** Show slide i with `step` incremental items revealed (Infinity: all). */
     go(i, step = 0, {broadcast = true} = {}) {
@@ -301,10 +479,18 @@ import {onEachPage} from "./pages.js";
       this.showCounter();
       if (changed) {
         this.live.textContent = `Diapositiva ${i + 1} de ${n}`;
-        if (this.mode !== "print") this.fit(slide);
+        if (this.mode !== "print") {
+          slide.frame.append(this.ink);
+          this.pointLaser(null, false);
+          this.fit(slide);
+          this.redrawInk();
+        }
         slide.section.scrollTop = 0;
+        this.showWarning();
+        document.dispatchEvent(new CustomEvent("course:slide-change", {detail: {index: i, slide: slide.section}}));
       }
       nativeReplaceState.call(history, history.state, "", this.url());
+
       if (this.mode === "presenter") this.updatePresenter();
       if (broadcast) this.post({type: "goto", slide: i, step: this.step});
     }
@@ -348,30 +534,59 @@ import {onEachPage} from "./pages.js";
       this.notesBox = h("div", {class: "presenter-notes-body"});
       this.elapsed = h("strong", {class: "presenter-elapsed"});
       this.remaining = h("strong", {class: "presenter-remaining"});
-      const minutes = h("input", {type: "number", min: "1", max: "600", step: "1", value: String(DEFAULT_MINUTES), id: "presenter-minutes"});
+      this.pace = h("strong", {class: "presenter-pace"});
+      // The lecture's planned duration: front matter `minutes:`, emitted as a meta tag.
+      const planned = Number(document.querySelector('meta[name="course:minutes"]')?.content) || DEFAULT_MINUTES;
+      const minutes = h("input", {type: "number", min: "1", max: "600", step: "1", value: String(planned), id: "presenter-minutes"});
       const reset = h("button", {type: "button", text: "Reiniciar"});
-      this.minutes = DEFAULT_MINUTES;
+      this.minutes = planned;
       this.t0 = Date.now();
-      minutes.addEventListener("input", () => { this.minutes = Math.max(1, Number(minutes.value) || DEFAULT_MINUTES); this.tick(); });
+      minutes.addEventListener("input", () => { this.minutes = Math.max(1, Number(minutes.value) || planned); this.tick(); });
       reset.addEventListener("click", () => { this.t0 = Date.now(); this.tick(); });
       this.clock = setInterval(() => this.tick(), 1000);
-      const panel = h("aside", {class: "presenter-panel", "aria-label": "Vista del ponente"},
+      const sizeButton = (text, label, d) => {
+        const b = h("button", {type: "button", class: "presenter-size", text, "aria-label": label, title: `${label} (${d > 0 ? "+" : "−"})`});
+        b.addEventListener("click", () => this.notesSize(d));
+        return b;
+      };
+      this.panel = h("aside", {class: "presenter-panel", "aria-label": "Vista del ponente"},
         h("section", {class: "presenter-next", "aria-label": "Siguiente diapositiva"},
           h("h2", {text: "Siguiente"}), this.nextBox),
         h("section", {class: "presenter-notes", "aria-label": "Notas del ponente"},
-          h("h2", {text: "Notas"}), this.notesBox),
+          h("div", {class: "presenter-notes-head"}, h("h2", {text: "Notas"}),
+            sizeButton("A−", "Notas más pequeñas", -1), sizeButton("A+", "Notas más grandes", 1)),
+          this.notesBox),
         h("section", {class: "presenter-clock", "aria-label": "Tiempo"},
           h("p", {}, "Transcurrido ", this.elapsed), h("p", {}, "Restante ", this.remaining),
+          h("p", {}, this.pace),
           h("p", {}, h("label", {for: "presenter-minutes", text: "Duración (min) "}), minutes, " ", reset)));
+      let size = 20;
+      try { size = Number(localStorage.getItem(NOTES_SIZE_KEY)) || size; } catch (e) { /* storage off */ }
+      this.notesSize(0, size);
       this.tick();
-      return panel;
+      return this.panel;
     }
 
+    /** Enlarge (d > 0) or shrink the notes, 16 to 48 px; remembered for next time. */
+    notesSize(d, px = this.notesPx) {
+      this.notesPx = clamp(px + 4 * d, 16, 48);
+      this.panel.style.setProperty("--notes-size", this.notesPx + "px");
+      this.notesBox.dataset.size = String(this.notesPx);
+      try { localStorage.setItem(NOTES_SIZE_KEY, String(this.notesPx)); } catch (e) { /* storage off */ }
+    }
+
+    /** Elapsed and remaining time, and the pace: where the plan (the same time for
+     * every slide) expects the talk to be now, against the slide on screen. */
     tick() {
-      const t = (Date.now() - this.t0) / 1000, left = this.minutes * 60 - t;
+      const t = (Date.now() - this.t0) / 1000, total = this.minutes * 60, left = total - t;
       this.elapsed.textContent = mmss(t);
       this.remaining.textContent = mmss(left);
       this.remaining.classList.toggle("is-over", left < 0);
+      const ahead = (total * this.index) / this.slides.length - t;
+      this.pace.textContent = Math.abs(ahead) <= ON_TIME ? "A tiempo"
+        : `${ahead > 0 ? "Adelantado" : "Retrasado"} ${mmss(Math.abs(ahead))}`;
+      this.pace.dataset.ahead = String(Math.round(ahead));
+      this.pace.className = "presenter-pace " + (Math.abs(ahead) <= ON_TIME ? "is-on-time" : ahead > 0 ? "is-ahead" : "is-behind");
     }
 
     updatePresenter() {
@@ -403,16 +618,38 @@ import {onEachPage} from "./pages.js";
         }
       }
       if (!notes.length) this.notesBox.append(h("p", {class: "presenter-none", text: "Sin notas para esta diapositiva."}));
+      // Figure provenance is hidden on the slide; the presenter still sees it.
+      const sources = Array.from(this.slides[this.index].section.querySelectorAll(".figure-provenance"));
+      if (sources.length) {
+        this.notesBox.append(h("ul", {class: "presenter-sources"},
+          ...sources.map((x) => h("li", {text: x.textContent.trim()}))));
+      }
+      this.tick();
     }
+
 
     /* ---------- keys ---------- */
 
-    /** Returns true when the key was ours. */
-    handleKey(e) {
+    /** Returns true when the key was ours. `where` is where the focus is: "field" (a
+     * text field or slider: only PageUp/PageDown and F5 are ours), "demo" (any other
+     * control of a demo: arrows, Space, PageUp/PageDown and blank are ours) or null. */
+    handleKey(e, where = null) {
       const k = e.key;
       if (this.mode === "print") {
         if (k === "Escape") { this.onExit(); return true; }
         return false;
+      }
+      if (k === "F5") { if (!document.fullscreenElement) toggleFullscreen(); return true; }  // a remote's start button: never a reload
+      if (where === "field" && k !== "PageDown" && k !== "PageUp") return false;
+      if (where === "demo" && !["PageDown", "PageUp", "ArrowRight", "ArrowLeft", " ", "b", "B", "."].includes(k)) return false;
+      if (this.blanked && !["b", "B", "."].includes(k)) {
+        this.setBlank(false);
+        if (k === "Escape") return true;
+      }
+      if (k === "PageDown" || k === "PageUp") {
+        this.setOverview(false);
+        if (k === "PageDown") this.next(); else this.prev();
+        return true;
       }
       if (this.overview) {
         if (k === "Escape" || k === "o" || k === "O") { this.setOverview(false); return true; }
@@ -437,13 +674,21 @@ import {onEachPage} from "./pages.js";
         return true;
       }
       if (this.typed) { this.typed = ""; this.showCounter(); }
-      const onButton = e.target instanceof Element && e.target.closest("button, summary");
+      const onButton = where === null && e.target instanceof Element && e.target.closest("button, summary");
       switch (k) {
-        case "ArrowRight": case "PageDown": this.next(); return true;
-        case "ArrowLeft": case "PageUp": this.prev(); return true;
+        case "ArrowRight": this.next(); return true;
+        case "ArrowLeft": this.prev(); return true;
         case " ":
-          if (onButton) return false;  // Space presses the focused button
+          if (onButton) return false;  // Space presses the deck's own focused button
           if (e.shiftKey) this.prev(); else this.next();
+          return true;
+        case "b": case "B": case ".": this.setBlank(!this.blanked); return true;
+        case "l": case "L": this.setTool("laser"); return true;
+        case "d": case "D": this.setTool("pen"); return true;
+        case "c": case "C": this.clearInk(this.index, true); return true;
+        case "+": case "=": case "-":
+          if (this.mode !== "presenter") return false;
+          this.notesSize(k === "-" ? -1 : 1);
           return true;
         case "Home": this.go(0, 0); return true;
         case "End": this.go(this.slides.length - 1, Infinity); return true;
@@ -470,7 +715,9 @@ import {onEachPage} from "./pages.js";
       this.article.append(...this.nodes);
       this.root.remove();
       this.pageStyle.remove();
-      document.documentElement.classList.remove("slides-active");
+      document.documentElement.classList.remove("slides-active", "slides-mode");
+      document.dispatchEvent(new CustomEvent("course:slides-close", {detail: {mode: this.mode}}));
+
     }
   }
 
@@ -513,10 +760,22 @@ import {onEachPage} from "./pages.js";
     // "previous page", its "s" opens search) and stop the ones we use.
     window.addEventListener("keydown", (e) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || e.isComposing) return;
-      if (e.target instanceof Element && e.target.closest(TYPING)) return;
-      if (ctl.deck) { if (ctl.deck.handleKey(e)) claim(e); return; }
+      const t = e.target instanceof Element ? e.target : null;
+      if (ctl.deck) {
+        const where = !t ? null : t.closest(FIELD) ? "field" : t.closest(TYPING) ? "demo" : null;
+        if (ctl.deck.handleKey(e, where)) claim(e);
+        return;
+      }
+      if (e.key === "F5") {  // a remote's start button: F5 from the start, Shift+F5 from here
+        claim(e);
+        enter("slides", e.shiftKey ? undefined : 0);
+        if (!document.fullscreenElement) toggleFullscreen();
+        return;
+      }
+      if (t && t.closest(TYPING)) return;
       if (e.key === "p" || e.key === "P") { claim(e); enter("slides"); }
     }, {capture: true, ...opts});
+
     // Esc inside a demo or a field that did not use it: leave the control, so the
     // next Esc (or arrow) drives the deck again.
     window.addEventListener("keydown", (e) => {
