@@ -25,7 +25,7 @@ __all__ = [
     "WeightsError", "load_weights", "conv2d", "conv_transpose2d", "linear", "relu", "silu",
     "max_pool", "avg_pool", "batch_norm", "group_norm", "upsample_nearest", "embedding",
     "timestep_embedding", "softmax", "LeNet5", "UNet", "DiffusionUNet", "SelfAttention",
-    "ddim_timesteps", "ddim_step", "DDIMSampler", "preprocess_digit",
+    "ddim_timesteps", "ddim_step", "DDIMSampler", "preprocess_digit", "dice_per_class",
 ]
 
 F32 = np.float32
@@ -521,3 +521,14 @@ def preprocess_digit(img, *, threshold: float = 0.05) -> dict:
     digit[top + dy: top + dy + nh, left + dx: left + dx + nw] = box
     return {"crop": crop.astype(F32), "box": box.astype(F32), "digit": digit, "shift": (dy, dx)}
 # --8<-- [end:preprocess]
+
+
+def dice_per_class(pred, target, num_classes: int) -> list:
+    """Dice of hard label maps per class, as lecture_models.metrics.dice_score (None where undefined)."""
+    p, t = np.asarray(pred).reshape(-1), np.asarray(target).reshape(-1)
+    out = []
+    for c in range(num_classes):
+        pc, tc = p == c, t == c
+        total = int(pc.sum() + tc.sum())
+        out.append(None if total == 0 else 2 * int((pc & tc).sum()) / total)
+    return out
