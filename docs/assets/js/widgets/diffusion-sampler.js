@@ -6,7 +6,7 @@
  * State: data-state = idle | running | done | error, data-step ("i/n"), data-sample (JSON of
  * the final 28×28 image, rounded), and an aria-live progress line. */
 import {h, guardKeys} from "./common.js";
-import {loadNet, provenance, paintGray, plane, errorText} from "./nets-common.js";
+import {loadNet, provenance, paintGray, plane, errorText, whenVisible} from "./nets-common.js";
 
 export default {
   name: "diffusion-sampler",
@@ -138,7 +138,7 @@ export default {
     go.addEventListener("click", sample);
     stop.addEventListener("click", () => { cancel = true; });
 
-    (async () => {
+    const unwatch = whenVisible(el, async () => {
       try {
         net = await loadNet(runtime, "diffusion");
       } catch (err) {
@@ -152,8 +152,9 @@ export default {
       drawPlot(-1);
       const cfg = net.summary.config;
       el.append(provenance(net.entry, (m) => `U-Net de difusión entrenada ${m.steps} pasos (T = ${cfg.T}, programa lineal)`));
+      el.dataset.state = "idle";
       el.dataset.ready = "true";
-    })();
-    return () => { alive = false; cancel = true; };
+    });
+    return () => { alive = false; cancel = true; unwatch(); };
   },
 };

@@ -6,7 +6,7 @@
  * State for tests and assistive technology: data-prediction, data-probabilities (JSON),
  * data-logits (JSON), data-ready ("true" once the weights are loaded), plus an aria-live line. */
 import {h, guardKeys, coalesce, canvasFigure, fmt} from "./common.js";
-import {loadNet, provenance, paintGray, plane, pct, errorText, ndarray, toTyped} from "./nets-common.js";
+import {loadNet, provenance, paintGray, plane, pct, errorText, ndarray, toTyped, whenVisible} from "./nets-common.js";
 
 const SIDE = 280;  // drawing canvas, 10 canvas pixels per MNIST pixel
 const LAYERS = [
@@ -306,7 +306,7 @@ export default {
       el.dataset.ready = "true";
       update();
     }
-    start();
-    return () => { alive = false; };
+    const unwatch = whenVisible(el, start);
+    return () => { alive = false; unwatch(); };
   },
 };

@@ -125,3 +125,13 @@ export function pct(v) {
 export function errorText(err) {
   return (err && ((err.record && err.record.message) || (err.python && err.python.message) || err.message)) || String(err);
 }
+
+/** Run fn once, when el first comes near the viewport (the weights are fetched only then). */
+export function whenVisible(el, fn) {
+  if (typeof IntersectionObserver === "undefined") { fn(); return () => {}; }
+  const io = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) { io.disconnect(); fn(); }
+  }, {rootMargin: "200px"});
+  io.observe(el);
+  return () => io.disconnect();
+}

@@ -6,7 +6,7 @@
  *
  * State: data-diverged (JSON list of methods that diverged), data-final (JSON final losses). */
 import {h, guardKeys, coalesce} from "./common.js";
-import {paintGray, plane, toTyped} from "./nets-common.js";
+import {paintGray, plane, toTyped, whenVisible} from "./nets-common.js";
 
 const SIDE = 320;
 const METHODS = [["sgd", "SGD", "#d62728"], ["momentum", "Momento (0,9)", "#1f77b4"], ["adam", "Adam", "#2ca02c"]];
@@ -109,7 +109,7 @@ export default {
       update();
     });
     for (const c of [surface, lr, steps]) c.addEventListener("input", update);
-    update();
-    return () => {};
+    const unwatch = whenVisible(el, update);
+    return () => unwatch();
   },
 };

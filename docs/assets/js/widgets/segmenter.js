@@ -6,7 +6,7 @@
  *
  * State: data-dice (JSON per class name, null where undefined), data-scene, data-labels-sum. */
 import {h, guardKeys, coalesce} from "./common.js";
-import {loadNet, provenance, errorText, ndarray, toTyped} from "./nets-common.js";
+import {loadNet, provenance, errorText, ndarray, toTyped, whenVisible} from "./nets-common.js";
 
 const SIZE = 64, SCALE = 5;
 
@@ -148,7 +148,7 @@ export default {
     pad.addEventListener("pointerup", end);
     pad.addEventListener("pointercancel", end);
 
-    (async () => {
+    const unwatch = whenVisible(el, () => (async () => {
       try {
         net = await loadNet(runtime, "unet");
       } catch (err) { ui.error(err); live.textContent = errorText(err); el.dataset.ready = "error"; return; }
@@ -161,7 +161,7 @@ export default {
         + `${m.test_scenes} escenas de prueba`));
       el.dataset.ready = "true";
       await loadScene(0);
-    })().catch((err) => ui.error(err));
-    return () => { alive = false; };
+    })().catch((err) => ui.error(err)));
+    return () => { alive = false; unwatch(); };
   },
 };
