@@ -233,3 +233,24 @@ def diffusion_step() -> dict:
         raise ValueError("No hay ninguna muestra en curso")
     x, x0 = s.step()
     return {"i": s.i, "t": s.timesteps[s.i - 1], "x": x[0, 0], "x0": x0[0, 0], "done": s.done}
+
+
+def diffusion_attention(row: int, col: int) -> dict:
+    """Where the bottleneck looks from the pixel (row, col) of the current x_t: attention averaged over heads.
+
+    One extra forward of the conditional branch at the step the sample is at; a (h, w) map
+    over the bottleneck's pixels (7x7 for 28x28 images) that sums to 1.
+    """
+    s = _STATE["sampler"]
+    if s is None:
+        raise ValueError("Genera una muestra primero")
+    model = s.model
+    if model.attention is None:
+        raise ValueError("Esta red no tiene atención")
+    t = s.timesteps[min(s.i, len(s.timesteps) - 1)]
+    _, acts = model(s.x, t, s.y, trace=True)
+    attn = acts["attention"][0].mean(axis=0)  # (pixels, pixels)
+    side = int(round(np.sqrt(attn.shape[0])))
+    scale = model.image_size / side
+    r, c = min(side - 1, int(int(row) / scale)), min(side - 1, int(int(col) / scale))
+    return {"map": attn[r * side + c].reshape(side, side).astype(F32), "cell": [r, c], "t": int(t)}

@@ -99,3 +99,12 @@ def test_segmenter_and_sampler_calls():
     assert step["done"]
     with pytest.raises(ValueError, match="en curso"):
         nd.diffusion_step()
+
+
+def test_attention_map_of_a_picked_pixel_is_a_distribution():
+    nd.load("diffusion", _bytes("diffusion"))
+    nd.diffusion_start(2, 3.0, 10, 0)
+    nd.diffusion_step()
+    a = nd.diffusion_attention(27, 0)
+    assert a["map"].shape == (7, 7) and a["cell"] == [6, 0]
+    assert a["map"].sum() == pytest.approx(1, abs=1e-5) and (a["map"] >= 0).all()

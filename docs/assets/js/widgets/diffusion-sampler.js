@@ -29,6 +29,9 @@ export default {
     const x0Cap = h("figcaption", {text: "x̂₀ predicho en este paso"});
     const plot = h("canvas", {width: 320, height: 140, role: "img",
                               "aria-label": "Programa de ruido: raíz de alfa barra t frente a t, con los pasos DDIM marcados"});
+    const attn = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Mapa de atención del cuello de botella"});
+    attn.style.width = "168px";
+    const attnCap = h("figcaption", {text: "Atención: pulsa un píxel de x_t"});
     const progress = h("progress", {max: "1", value: "0", "aria-label": "Progreso del muestreo"});
     const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Elige una clase y pulsa «Generar»."});
     const field = (label, input) => h("label", {class: "cw-control"}, label, " ", input);
@@ -36,6 +39,7 @@ export default {
       h("div", {class: "cw-controls"}, field("Clase", cls), field("Guía s", guidance), field("Pasos", steps),
         field("Semilla", seed), go, stop),
       h("div", {class: "demo-row"}, h("figure", {class: "cw-figure"}, xt, xtCap), h("figure", {class: "cw-figure"}, x0, x0Cap),
+        h("figure", {class: "cw-figure"}, attn, attnCap),
         h("figure", {class: "cw-figure"}, plot, h("figcaption", {text: "√ᾱ_t (señal que queda) y los pasos elegidos"}))),
       field("Paso mostrado", scrub), progress, live);
     el.dataset.state = "idle";
@@ -77,6 +81,18 @@ export default {
       drawPlot(i - 1);
     }
     scrub.addEventListener("input", () => show(Number(scrub.value)));
+    xt.addEventListener("click", async (e) => {
+      if (!net || running || !frames.length) return;
+      const r = xt.getBoundingClientRect();
+      const row = Math.floor((e.clientY - r.top) * 28 / r.height), col = Math.floor((e.clientX - r.left) * 28 / r.width);
+      try {
+        const a = await net.call("diffusion_attention", [row, col]);
+        const [d, hh, ww] = plane(a.map);
+        paintGray(attn, d, hh, ww, {lo: 0});
+        attnCap.textContent = `Atención desde la celda (${a.cell[0] + 1}, ${a.cell[1] + 1}) del cuello de botella `
+          + `${hh}×${ww}, en t = ${a.t + 1} (media de las cabezas)`;
+      } catch (err) { ui.error(err); }
+    });
 
     function setRunning(on) {
       running = on;
