@@ -7,3 +7,7 @@ export {default as poolExplorer} from "./pool-explorer.js";
 export {default as transposedSteps} from "./transposed-steps.js";
 export {default as outputSizeQuiz} from "./output-size-quiz.js";
 export {default as pythonCell} from "./python-cell.js";
+export {default as digitExplorer} from "./digit-explorer.js";
+export {default as segmenter} from "./segmenter.js";
+export {default as diffusionSampler} from "./diffusion-sampler.js";
+export {default as optimizerPlayground} from "./optimizer-playground.js";
