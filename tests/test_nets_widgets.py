@@ -44,6 +44,7 @@ def _settled(page, sel):
 
 def _draw(page, digit, pad, pen=10):
     """Trace the digit's ink pixels row by row as strokes on the 280x280 pad (10 px per MNIST pixel)."""
+    pad.scroll_into_view_if_needed()
     box = pad.bounding_box()
     scale = box["width"] / 28
     for r in range(28):
@@ -63,7 +64,7 @@ def test_drawing_a_held_out_digit_gives_pytorchs_class(page, server):
     sd, cfg = _weights("lenet")
     model = lenet5().eval()
     model.load_state_dict({k: torch.from_numpy(v) for k, v in sd.items() if not k.startswith("samples")})
-    page.goto(server + "lectures/03-clasificacion/")
+    page.goto(server.url + "lectures/03-clasificacion/")
     _ready(page, DIGITS)
     page.fill(f"{DIGITS} input[type=range]", "10")
     pad = page.locator(f"{DIGITS} canvas.cw-drawpad")
@@ -90,11 +91,12 @@ def test_drawing_a_held_out_digit_gives_pytorchs_class(page, server):
 
 def test_zeroing_a_kernel_changes_the_logits_as_numpy_predicts(page, server):
     sd, cfg = _weights("lenet")
-    page.goto(server + "lectures/03-clasificacion/")
+    page.goto(server.url + "lectures/03-clasificacion/")
     _ready(page, DIGITS)
     page.click(f"{DIGITS} .cw-sample >> nth=0")
     page.wait_for_function(f"() => document.querySelector('{DIGITS}').dataset.logits")
-    before = json.loads(page.get_attribute(DIGITS, "data-logits"))
+    raw = page.get_attribute(DIGITS, "data-logits")
+    before = json.loads(raw)
     digit = sd["samples.images"][0][None, None] / np.float32(255)
     net = nn.LeNet5(sd, cfg)
     np.testing.assert_allclose(before, net(digit)[0], atol=1e-4)
@@ -102,7 +104,7 @@ def test_zeroing_a_kernel_changes_the_logits_as_numpy_predicts(page, server):
     page.wait_for_selector(f"{DIGITS} .cw-kernel-panel:not([hidden]) table.cw-kernel")
     page.click(f"{DIGITS} button:has-text('Poner a cero')")
     page.wait_for_function("b => document.querySelector('[data-demo=\"digit-explorer\"]').dataset.logits !== b",
-                           arg=json.dumps(before))
+                           arg=raw)
     after = json.loads(page.get_attribute(DIGITS, "data-logits"))
     w = net.params["c3.weight"].copy()
     w[0] = 0
@@ -114,12 +116,12 @@ def test_zeroing_a_kernel_changes_the_logits_as_numpy_predicts(page, server):
     assert "no es un número" in page.inner_text(f"{DIGITS} .demo-error")
     page.click(f"{DIGITS} button:has-text('Restablecer la red')")
     page.wait_for_function("b => document.querySelector('[data-demo=\"digit-explorer\"]').dataset.logits === b",
-                           arg=json.dumps(before))
+                           arg=raw)
 
 
 def test_a_diffusion_sample_completes_and_can_be_interrupted(page, server):
     sd, cfg = _weights("diffusion")
-    page.goto(server + "lectures/07-generativos/")
+    page.goto(server.url + "lectures/07-generativos/")
     _ready(page, SAMPLER)
     page.select_option(f"{SAMPLER} select", "3")
     page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "4")
@@ -146,7 +148,7 @@ def test_a_diffusion_sample_completes_and_can_be_interrupted(page, server):
 
 def test_segmenter_dice_matches_lecture_models_metrics(page, server):
     sd, cfg = _weights("unet")
-    page.goto(server + "lectures/06-segmentacion/")
+    page.goto(server.url + "lectures/06-segmentacion/")
     _ready(page, SEG)
     page.wait_for_function(f"() => document.querySelector('{SEG}').dataset.dice")
     for scene in (0, 1):
@@ -165,7 +167,7 @@ def test_segmenter_dice_matches_lecture_models_metrics(page, server):
 
 
 def test_optimizer_playground_shows_divergence(page, server):
-    page.goto(server + "lectures/01-fundamentos/")
+    page.goto(server.url + "lectures/01-fundamentos/")
     page.locator(OPT).scroll_into_view_if_needed()
     page.wait_for_function(f"() => document.querySelector('{OPT}').dataset.final")
     page.fill(f"{OPT} input[type=range]", str(np.log10(0.05)))  # > 2/50 on the quadratic: SGD diverges
