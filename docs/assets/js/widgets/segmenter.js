@@ -73,12 +73,13 @@ export default {
         table.textContent = "";
         if (res.dice) {
           const dice = {};
-          res.dice.forEach((d, k) => { dice[names[k]] = d; });
+          const values = Array.from(res.dice, (d) => (d === undefined || d === null ? null : d));  // Python None
+          values.forEach((d, k) => { dice[names[k]] = d; });
           el.dataset.dice = JSON.stringify(dice);
           table.append(h("caption", {text: "Dice por clase frente a la máscara verdadera (— : la clase no aparece)"}),
             h("tr", {}, ...names.map((n) => h("th", {scope: "col", text: n}))),
-            h("tr", {}, ...res.dice.map((d) => h("td", {text: d === null ? "—" : d.toFixed(2).replace(".", ",")}))));
-          const digits = res.dice.slice(1).filter((d) => d !== null);
+            h("tr", {}, ...values.map((d) => h("td", {text: d === null ? "—" : d.toFixed(2).replace(".", ",")}))));
+          const digits = values.slice(1).filter((d) => d !== null);
           const mean = digits.length ? digits.reduce((a, b) => a + b, 0) / digits.length : null;
           live.textContent = `Dígitos encontrados: ${found}. Dice medio de los dígitos: `
             + (mean === null ? "—" : mean.toFixed(2).replace(".", ",")) + ".";
