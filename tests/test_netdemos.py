@@ -14,7 +14,10 @@ MODELS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "models"
 
 
 def _bytes(name):
-    return np.frombuffer((MODELS / f"{name}.npz").read_bytes(), np.uint8)
+    path = MODELS / f"{name}.npz"
+    if name == "diffusion" and not path.is_file():
+        pytest.skip("diffusion.npz not made yet: python -m lecture_models figures --only diffusion")
+    return np.frombuffer(path.read_bytes(), np.uint8)
 
 
 @pytest.fixture(scope="module")
@@ -81,13 +84,16 @@ def test_occlusion_map_is_the_probability_drop(lenet):
     assert o["drop"].max() <= o["base"] + 1e-6
 
 
-def test_segmenter_and_sampler_calls():
+def test_segmenter_calls():
     nd.load("unet", _bytes("unet"))
     s = nd.unet_scene(3)
     out = nd.unet_segment(s["image"], s["mask"])
     assert out["labels"].shape == (64, 64) and len(out["dice"]) == 11
     with pytest.raises(ValueError, match="64×64"):
         nd.unet_segment(np.zeros((32, 32)))
+
+
+def test_sampler_calls():
     summary = nd.load("diffusion", _bytes("diffusion"))
     first = nd.diffusion_start(7, 3.0, 5, 1)
     ref = nn.DDIMSampler(nd._NETS["diffusion"]["model"], summary["alphas_cumprod"], 7, steps=5, guidance_scale=3.0,

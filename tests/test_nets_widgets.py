@@ -28,6 +28,8 @@ OPT = '[data-demo="optimizer-playground"]'
 
 
 def _weights(name):
+    if not (MODELS / f"{name}.npz").is_file():
+        pytest.skip(f"{name}.npz not made yet: python -m lecture_models figures --only {name}")
     return nn.load_weights((MODELS / f"{name}.npz").read_bytes(), run=name)
 
 
@@ -143,7 +145,7 @@ def test_a_diffusion_sample_completes_and_can_be_interrupted(page, server):
     page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "2")
     page.click(f"{SAMPLER} button:has-text('Generar')")
     page.wait_for_function(f"() => document.querySelector('{SAMPLER}').dataset.state === 'done'")
-    page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "abc")
+    page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "0")
     page.click(f"{SAMPLER} button:has-text('Generar')")
     assert "no válido" in page.inner_text(f"{SAMPLER} .demo-error")
 
