@@ -9,6 +9,7 @@ import time
 import numpy as np
 import torch
 
+from lecture_models import export
 from lecture_models.data.mnist import DATA_NAME, load_mnist
 from lecture_models.models.diffusion import NoiseSchedule, diffusion_unet, sample
 from lecture_models.train.diffusion import train_diffusion
@@ -76,6 +77,21 @@ def run(ctx):
     how = (f"Modelo de difusión condicionado por clase (U-Net de {params} parámetros, {cfg['steps']} pasos "
            f"de entrenamiento, T = {T}) entrenado en {DATA_NAME}")
     quick_note = " Ejecución rápida: las muestras aún no parecen dígitos." if ctx.quick else ""
+
+    page = export.rounded(ema.cpu())
+    g = torch.Generator().manual_seed(ctx.seed_for(200))
+    probe = dict(guidance_scale=GUIDANCE, steps=k_steps)
+    same = sample(page, schedule, torch.arange(10), generator=g, **probe)
+    ref = sample(ema, schedule, torch.arange(10), generator=g.manual_seed(ctx.seed_for(200)), **probe)
+    ema.to(ctx.device)
+    export.export_weights(
+        ctx, "diffusion", page, network="diffusion_unet", data=DATA_NAME,
+        config={"in_channels": 1, "image_size": 28, "base_channels": cfg["base_channels"], "num_classes": 10,
+                "channel_mults": [1, 2, 2], "attention": True, "T": T, "schedule": "linear",
+                "guidance": GUIDANCE, "sample_steps": k_steps},
+        metrics={"steps": cfg["steps"], "loss_final": metrics["loss_final"],
+                 "float16_max_abs_sample_diff": (same - ref).abs().max().item()},
+        extra_arrays={"schedule.alphas_cumprod": schedule.alphas_cumprod.numpy().astype(np.float32)})
 
     fig = grid_figure(to_unit(grid).reshape(10, per, 28, 28), row_labels=[f"«{d}»" for d in range(10)],
                       ylabel="clase pedida", title=f"Muestras condicionadas por clase (guía s = {GUIDANCE:g})")

@@ -8,6 +8,7 @@ the network never saw. Loss: cross-entropy + soft Dice; metric: hard Dice.
 import numpy as np
 import torch
 
+from lecture_models import export
 from lecture_models.data.mnist import DATA_NAME, load_mnist
 from lecture_models.data.segmentation import CLASS_NAMES, NUM_CLASSES, make_scenes
 from lecture_models.metrics import dice_score
@@ -26,6 +27,7 @@ CONFIG = {
 # channels of the deepest level are what recognise the digit.
 DEPTH = 4
 OVERLAY_ROWS = 4
+PAGE_SCENES = 16  # test scenes shipped with the weights for the segmenter widget
 
 # Background black; one colour per digit (Okabe-Ito, then Paul Tol's extras): easy to tell apart.
 DIGIT_COLORS = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
@@ -125,6 +127,18 @@ def run(ctx):
     extra = {"config": dict(cfg, depth=DEPTH), "loss": "entropía cruzada + Dice suave"}
     scenes = ("escenas de 64×64 píxeles con uno a tres dígitos MNIST reales colocados al azar "
               f"(generadas de forma determinista a partir de la semilla {ctx.seed})")
+
+    page = export.rounded(model.cpu())
+    page_dice, _ = evaluate_segmentation(page, xt.cpu(), yt.cpu(), NUM_CLASSES)
+    export.export_weights(
+        ctx, "unet", page, network="unet", data=data,
+        config={"in_channels": 1, "num_classes": NUM_CLASSES, "depth": DEPTH, "base_channels": cfg["base_channels"],
+                "batch_norm": True, "bilinear": False, "class_names": list(CLASS_NAMES), "colors": DIGIT_COLORS},
+        metrics={"mean_dice": round(page_dice[1:].nanmean().item(), 4),
+                 "mean_dice_float32": metrics["mean_dice"], "steps": cfg["steps"], "test_scenes": cfg["test_scenes"]},
+        extra_arrays={"scenes.images": (xt[:PAGE_SCENES, 0].cpu() * 255).round().to(torch.uint8).numpy(),
+                      "scenes.masks": yt[:PAGE_SCENES].cpu().to(torch.uint8).numpy()})
+    model.to(ctx.device)
 
     ctx.save_figure(
         "unet_dice.svg", dice_figure(dice, mean_digits),

@@ -9,3 +9,7 @@ export {default as outputSizeQuiz} from "./output-size-quiz.js";
 export {default as pythonCell} from "./python-cell.js";
 export {default as exercise} from "./exercise.js";
 export {default as exerciseProgress} from "./exercise-progress.js";
+export {default as digitExplorer} from "./digit-explorer.js";
+export {default as segmenter} from "./segmenter.js";
+export {default as diffusionSampler} from "./diffusion-sampler.js";
+export {default as optimizerPlayground} from "./optimizer-playground.js";

@@ -1,0 +1,176 @@
+/* diffusion-sampler: ask the class-conditional diffusion model of the figures run for a
+ * digit and watch DDIM remove the noise step by step, computed by NumPy in the browser.
+ *
+ *   <div class="demo" data-demo="diffusion-sampler"></div>
+ *
+ * State: data-state = idle | running | done | error, data-step ("i/n"), data-sample (JSON of
+ * the final 28×28 image, rounded), and an aria-live progress line. */
+import {h, guardKeys} from "./common.js";
+import {loadNet, provenance, paintGray, plane, errorText, whenVisible} from "./nets-common.js";
+
+export default {
+  name: "diffusion-sampler",
+  mount(el, {runtime, ui}) {
+    guardKeys(el);
+    let net = null, frames = [], cancel = false, running = false, alive = true, abar = null, timesteps = [];
+    const cls = h("select", {"aria-label": "Clase pedida"}, h("option", {value: ""}, "sin clase"),
+                  ...Array.from({length: 10}, (_, d) => h("option", {value: String(d)}, `«${d}»`)));
+    cls.value = "7";
+    const guidance = h("input", {type: "number", min: "0", max: "20", step: "0.5", value: "3", "aria-label": "Escala de guía s"});
+    const steps = h("input", {type: "number", min: "1", max: "200", step: "1", value: "25", "aria-label": "Pasos DDIM"});
+    const seed = h("input", {type: "number", min: "0", step: "1", value: "0", "aria-label": "Semilla"});
+    const go = h("button", {type: "button"}, "Generar");
+    const stop = h("button", {type: "button", disabled: true}, "Detener");
+    const scrub = h("input", {type: "range", min: "0", max: "0", value: "0", "aria-label": "Paso mostrado"});
+    const xt = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Imagen x_t"});
+    const x0 = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Predicción de x₀"});
+    for (const c of [xt, x0]) c.style.width = "168px";
+    const xtCap = h("figcaption", {text: "x_t"});
+    const x0Cap = h("figcaption", {text: "x̂₀ predicho en este paso"});
+    const plot = h("canvas", {width: 320, height: 140, role: "img",
+                              "aria-label": "Programa de ruido: raíz de alfa barra t frente a t, con los pasos DDIM marcados"});
+    const attn = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Mapa de atención del cuello de botella"});
+    attn.style.width = "168px";
+    const attnCap = h("figcaption", {text: "Atención: pulsa un píxel de x_t"});
+    const progress = h("progress", {max: "1", value: "0", "aria-label": "Progreso del muestreo"});
+    const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Elige una clase y pulsa «Generar»."});
+    const field = (label, input) => h("label", {class: "cw-control"}, label, " ", input);
+    el.append(
+      h("div", {class: "cw-controls"}, field("Clase", cls), field("Guía s", guidance), field("Pasos", steps),
+        field("Semilla", seed), go, stop),
+      h("div", {class: "demo-row"}, h("figure", {class: "cw-figure"}, xt, xtCap), h("figure", {class: "cw-figure"}, x0, x0Cap),
+        h("figure", {class: "cw-figure"}, attn, attnCap),
+        h("figure", {class: "cw-figure"}, plot, h("figcaption", {text: "√ᾱ_t (señal que queda) y los pasos elegidos"}))),
+      field("Paso mostrado", scrub), progress, live);
+    el.dataset.state = "idle";
+
+    function drawPlot(current) {
+      if (!abar) return;
+      const c = plot.getContext("2d"), W = plot.width, H = plot.height, T = abar.length;
+      c.clearRect(0, 0, W, H);
+      c.strokeStyle = "#888";
+      c.strokeRect(30.5, 5.5, W - 36, H - 26);
+      c.fillStyle = "currentColor";
+      c.font = "11px sans-serif";
+      c.fillStyle = "#666";
+      c.fillText("1", 18, 12); c.fillText("0", 18, H - 20); c.fillText("t = 0", 30, H - 6); c.fillText(`t = ${T}`, W - 48, H - 6);
+      const X = (t) => 30 + (W - 36) * t / (T - 1), Y = (v) => 5 + (H - 26) * (1 - v);
+      c.strokeStyle = "#1f77b4";
+      c.beginPath();
+      for (let t = 0; t < T; t++) { const v = Math.sqrt(abar[t]); t ? c.lineTo(X(t), Y(v)) : c.moveTo(X(t), Y(v)); }
+      c.stroke();
+      timesteps.forEach((t, i) => {
+        c.fillStyle = i === current ? "#d62728" : "#ff7f0e";
+        c.beginPath();
+        c.arc(X(t), Y(Math.sqrt(abar[t])), i === current ? 4 : 2, 0, 2 * Math.PI);
+        c.fill();
+      });
+    }
+
+    function show(i) {
+      const f = frames[i];
+      if (!f) return;
+      const [d, hh, ww] = plane(f.x);
+      paintGray(xt, d, hh, ww, {lo: -1, hi: 1});
+      xtCap.textContent = i === 0 ? `x_T: ruido puro (t = ${timesteps[0] + 1})` : `x tras el paso ${i} de ${timesteps.length}`;
+      if (f.x0) {
+        const [e] = plane(f.x0);
+        paintGray(x0, e, hh, ww, {lo: -1, hi: 1});
+        x0Cap.textContent = `x̂₀ predicho en el paso ${i} (t = ${f.t + 1})`;
+      }
+      drawPlot(i - 1);
+    }
+    scrub.addEventListener("input", () => show(Number(scrub.value)));
+    xt.addEventListener("click", async (e) => {
+      if (!net || running || !frames.length) return;
+      const r = xt.getBoundingClientRect();
+      const row = Math.floor((e.clientY - r.top) * 28 / r.height), col = Math.floor((e.clientX - r.left) * 28 / r.width);
+      try {
+        const a = await net.call("diffusion_attention", [row, col]);
+        const [d, hh, ww] = plane(a.map);
+        paintGray(attn, d, hh, ww, {lo: 0});
+        attnCap.textContent = `Atención desde la celda (${a.cell[0] + 1}, ${a.cell[1] + 1}) del cuello de botella `
+          + `${hh}×${ww}, en t = ${a.t + 1} (media de las cabezas)`;
+      } catch (err) { ui.error(err); }
+    });
+
+    function setRunning(on) {
+      running = on;
+      go.disabled = on;
+      stop.disabled = !on;
+    }
+
+    async function sample() {
+      if (running || !net) return;
+      const s = Number(guidance.value), n = Number(steps.value), sd = Number(seed.value);
+      for (const [inp, ok] of [[guidance, Number.isFinite(s) && s >= 0 && s <= 20],
+                               [steps, Number.isInteger(n) && n >= 1 && n <= 200],
+                               [seed, Number.isInteger(sd) && sd >= 0]]) {
+        if (ok) inp.removeAttribute("aria-invalid");
+        else {
+          inp.setAttribute("aria-invalid", "true");
+          ui.error(new Error(`Valor no válido en «${inp.getAttribute("aria-label")}»: «${inp.value}».`));
+          return;
+        }
+      }
+      ui.error(null);
+      cancel = false;
+      setRunning(true);
+      el.dataset.state = "running";
+      try {
+        const label = cls.value === "" ? null : Number(cls.value);
+        const start = await net.call("diffusion_start", [label, s, n, sd]);
+        timesteps = start.timesteps;
+        frames = [{x: start.x}];
+        scrub.max = "0"; scrub.value = "0";
+        show(0);
+        for (let i = 1; i <= n; i++) {
+          if (cancel || !alive) {
+            el.dataset.state = "idle";
+            live.textContent = `Muestreo detenido en el paso ${i - 1} de ${n}. Pulsa «Generar» para empezar otro.`;
+            return;
+          }
+          const r = await net.call("diffusion_step", []);
+          frames.push(r);
+          scrub.max = String(i); scrub.value = String(i);
+          progress.value = i / n;
+          el.dataset.step = `${i}/${n}`;
+          live.textContent = `Paso ${i} de ${n} (t = ${r.t + 1})…`;
+          show(i);
+        }
+        const [d] = plane(frames[frames.length - 1].x);
+        el.dataset.sample = JSON.stringify(Array.from(d, (v) => Math.round(v * 1000) / 1000));
+        el.dataset.state = "done";
+        live.textContent = `Listo: ${n} pasos DDIM, ${label === null ? "sin clase" : `clase ${label}`}, guía s = ${s}. `
+          + "Mueve el control «Paso mostrado» para repasar la trayectoria.";
+      } catch (err) {
+        el.dataset.state = "error";
+        ui.error(err);
+        live.textContent = `El muestreo falló: ${errorText(err)}`;
+      } finally {
+        setRunning(false);
+      }
+    }
+    go.addEventListener("click", sample);
+    stop.addEventListener("click", () => { cancel = true; });
+
+    const unwatch = whenVisible(el, async () => {
+      try {
+        net = await loadNet(runtime, "diffusion");
+      } catch (err) {
+        el.dataset.state = "error";
+        ui.error(err);
+        live.textContent = errorText(err);
+        return;
+      }
+      if (!alive) return;
+      [abar] = plane({...net.summary.alphas_cumprod, shape: [1, net.summary.alphas_cumprod.shape[0]]});
+      drawPlot(-1);
+      const cfg = net.summary.config;
+      el.append(provenance(net.entry, (m) => `U-Net de difusión entrenada ${m.steps} pasos (T = ${cfg.T}, programa lineal)`));
+      el.dataset.state = "idle";
+      el.dataset.ready = "true";
+    });
+    return () => { alive = false; cancel = true; unwatch(); };
+  },
+};

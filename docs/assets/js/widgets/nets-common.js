@@ -1,0 +1,137 @@
+/* Shared by the trained-network widgets (digit-explorer, segmenter, diffusion-sampler):
+ * fetch a weights file once per tab, load it into Python, show its provenance from the
+ * manifest, and reload it transparently after the Python worker was restarted. */
+import {h} from "./common.js";
+import {ndarray, toTyped} from "../pyodide-runtime.js";
+
+const SITE_ROOT = new URL("../../../", import.meta.url);
+const COMMAND = (run) => `python -m lecture_models figures --only ${run}`;
+let manifestPromise = null;
+
+// Our stylesheet, added once (keeps mkdocs.yml's extra_css untouched).
+if (!document.querySelector("link[data-nets-css]")) {
+  document.head.append(Object.assign(document.createElement("link"), {
+    rel: "stylesheet", href: new URL("assets/css/nets.css", SITE_ROOT).href,
+  }));
+  document.head.lastElementChild.dataset.netsCss = "";
+}
+const bytesCache = new Map();
+
+export {ndarray, toTyped};
+
+/** The manifest's entry for a network (null if the manifest or the entry is missing). */
+export function modelEntry(name) {
+  if (!manifestPromise) {
+    manifestPromise = fetch(new URL("figures/manifest.json", SITE_ROOT))
+      .then((r) => (r.ok ? r.json() : {}))
+      .catch(() => ({}));
+  }
+  return manifestPromise.then((m) => (m.models || {})[name] || null);
+}
+
+function missing(name, why) {
+  const err = new Error(`No se encuentran los pesos de la red «${name}» (${why}). `
+    + `Genéralos con: ${COMMAND(name)}`);
+  err.record = {kind: "input", message: err.message, code: "missing_weights"};
+  return err;
+}
+
+async function weightBytes(name, entry) {
+  if (!bytesCache.has(name)) {
+    const url = new URL(entry ? entry.file : `assets/models/${name}.npz`, SITE_ROOT);
+    bytesCache.set(name, fetch(url).then(async (r) => {
+      if (!r.ok) throw missing(name, `HTTP ${r.status} en ${url.pathname}`);
+      const buf = new Uint8Array(await r.arrayBuffer());
+      if (entry && entry.sha256 && crypto.subtle) {
+        const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
+        const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+        if (hex !== entry.sha256) throw missing(name, "el archivo no coincide con el manifiesto");
+      }
+      return buf;
+    }));
+    bytesCache.get(name).catch(() => bytesCache.delete(name));
+  }
+  return bytesCache.get(name);
+}
+
+/** A loaded network: net.summary, net.call(func, args, kwargs) (reloads after a worker restart). */
+export async function loadNet(runtime, name) {
+  const entry = await modelEntry(name);
+  const bytes = await weightBytes(name, entry);
+  const load = () => runtime.call("demos.netdemos", "load", [name, ndarray(bytes, [bytes.length]),
+                                                             entry ? entry.sha256 : null]);
+  const summary = await load();
+  return {
+    summary,
+    entry,
+    async call(func, args = [], kwargs = {}) {
+      try {
+        return await runtime.call("demos.netdemos", func, args, kwargs);
+      } catch (err) {
+        const msg = (err.record && err.record.message) || (err.python && err.python.message) || err.message || "";
+        if (!/aún no está cargada/.test(msg)) throw err;
+        await load();  // the worker was restarted (an interrupt without isolation): load again once
+        return runtime.call("demos.netdemos", func, args, kwargs);
+      }
+    },
+  };
+}
+
+/** «Pesos: lenet.npz (119 KB, sha256 1a2b3c4d…) ...» under a widget, from the manifest. */
+export function provenance(entry, describe) {
+  const p = h("p", {class: "cw-provenance"});
+  if (!entry) {
+    p.textContent = "Procedencia de los pesos: no figura en el manifiesto.";
+    return p;
+  }
+  const kb = (entry.bytes / 1024).toLocaleString("es-ES", {maximumFractionDigits: 0});
+  const params = entry.parameters.toLocaleString("es-ES");
+  const commit = entry.git_commit ? `, commit ${entry.git_commit.slice(0, 7)}` : "";
+  p.append(`Pesos: ${entry.file.split("/").pop()} (${kb} KB, ${entry.dtype}, sha256 ${entry.sha256.slice(0, 12)}…), `
+    + `${params} parámetros${describe ? `; ${describe(entry.metrics || {})}` : ""}. Entrenados con `,
+    h("code", {text: entry.command}), ` en ${entry.device} (semilla ${entry.seed}${commit}).`);
+  return p;
+}
+
+/** Paint a float array (H, W) on a canvas with a grey ramp from lo to hi (auto range if omitted). */
+export function paintGray(canvas, data, hgt, wid, {lo, hi, colormap} = {}) {
+  if (lo === undefined || hi === undefined) {
+    lo = Infinity; hi = -Infinity;
+    for (const v of data) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  }
+  const span = hi - lo || 1;
+  canvas.width = wid;
+  canvas.height = hgt;
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(wid, hgt);
+  for (let p = 0; p < hgt * wid; p++) {
+    const g = Math.max(0, Math.min(1, (data[p] - lo) / span));
+    const [r, gg, b] = colormap ? colormap(g) : [255 * g, 255 * g, 255 * g];
+    img.data[4 * p] = r; img.data[4 * p + 1] = gg; img.data[4 * p + 2] = b; img.data[4 * p + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/** A record's (H, W) view: [typed array, H, W]. */
+export function plane(rec) {
+  const [hh, ww] = rec.shape.slice(-2);
+  return [toTyped(rec), hh, ww];
+}
+
+export function pct(v) {
+  return `${(100 * v).toLocaleString("es-ES", {maximumFractionDigits: 1})} %`;
+}
+
+export function errorText(err) {
+  return (err && ((err.record && err.record.message) || (err.python && err.python.message) || err.message)) || String(err);
+}
+
+/** Run fn once, when el first comes near the viewport (the weights are fetched only then). */
+export function whenVisible(el, fn) {
+  if (typeof IntersectionObserver === "undefined") { fn(); return () => {}; }
+  const io = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) { io.disconnect(); fn(); }
+  }, {rootMargin: "200px"});
+  io.observe(el);
+  return () => io.disconnect();
+}

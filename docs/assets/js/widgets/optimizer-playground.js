@@ -1,0 +1,115 @@
+/* optimizer-playground: SGD, momentum and Adam from a point the reader clicks on a 2-D loss
+ * surface (Rosenbrock or an ill-conditioned quadratic), with a learning-rate slider; the
+ * steps are computed by demos/optim.py (PyTorch's update rules) in the browser.
+ *
+ *   <div class="demo" data-demo="optimizer-playground"></div>
+ *
+ * State: data-diverged (JSON list of methods that diverged), data-final (JSON final losses). */
+import {h, guardKeys, coalesce} from "./common.js";
+import {paintGray, plane, toTyped, whenVisible} from "./nets-common.js";
+
+const SIDE = 320;
+const METHODS = [["sgd", "SGD", "#d62728"], ["momentum", "Momento (0,9)", "#1f77b4"], ["adam", "Adam", "#2ca02c"]];
+
+function terrain(g) {
+  return [Math.round(40 + 200 * g), Math.round(60 + 170 * g), Math.round(110 + 110 * g)];
+}
+
+export default {
+  name: "optimizer-playground",
+  mount(el, {runtime, ui}) {
+    guardKeys(el);
+    let grid = null, start = null, paths = null;
+    const surface = h("select", {"aria-label": "Superficie de pérdida"},
+      h("option", {value: "quadratic"}, "Cuadrática mal condicionada (κ = 50)"),
+      h("option", {value: "rosenbrock"}, "Rosenbrock (valle curvo)"));
+    const lr = h("input", {type: "range", min: "-4", max: "0", step: "0.05", value: "-1.5", "aria-label": "log10 de la tasa de aprendizaje"});
+    const lrText = h("output", {});
+    const steps = h("input", {type: "number", min: "1", max: "2000", value: "200", "aria-label": "Número de pasos"});
+    const canvas = h("canvas", {width: SIDE, height: SIDE, tabindex: "0", role: "img", class: "cw-surface",
+                                "aria-label": "Superficie de pérdida; pulsa para elegir el punto de partida"});
+    const bg = document.createElement("canvas");
+    const live = h("p", {class: "cw-result", "aria-live": "polite"});
+    const legend = h("p", {class: "cw-legend"}, ...METHODS.map(([, label, c]) =>
+      h("span", {class: "cw-swatch", style: `background:${c}`, text: label})));
+    el.append(h("div", {class: "cw-controls"}, h("label", {}, "Superficie ", surface),
+                h("label", {}, "Tasa de aprendizaje ", lr, " ", lrText), h("label", {}, "Pasos ", steps)),
+              h("figure", {class: "cw-figure"}, canvas, h("figcaption", {text: "Pulsa (o usa las flechas) para mover el punto de partida"})),
+              legend, live);
+
+    const rate = () => 10 ** Number(lr.value);
+    const toPx = ([x, y]) => {
+      const [x0, x1, y0, y1] = grid.extent;
+      return [(x - x0) / (x1 - x0) * SIDE, (y1 - y) / (y1 - y0) * SIDE];
+    };
+    const fromPx = (px, py) => {
+      const [x0, x1, y0, y1] = grid.extent;
+      return [x0 + (x1 - x0) * px / SIDE, y1 - (y1 - y0) * py / SIDE];
+    };
+
+    function draw() {
+      const c = canvas.getContext("2d");
+      c.drawImage(bg, 0, 0, SIDE, SIDE);
+      const [mx, my] = toPx(grid.minimum);
+      c.fillStyle = "#fff";
+      c.fillText("★ mínimo", mx + 4, my - 4);
+      c.beginPath(); c.arc(mx, my, 3, 0, 2 * Math.PI); c.fill();
+      if (!paths) return;
+      for (const [m, , color] of METHODS) {
+        const t = paths[m], pts = toTyped(t.path);
+        c.strokeStyle = color;
+        c.lineWidth = 2;
+        c.beginPath();
+        for (let i = 0; i < pts.length / 2; i++) {
+          const [px, py] = toPx([pts[2 * i], pts[2 * i + 1]]);
+          const cx = Math.max(-SIDE, Math.min(2 * SIDE, px)), cy = Math.max(-SIDE, Math.min(2 * SIDE, py));
+          i ? c.lineTo(cx, cy) : c.moveTo(cx, cy);
+        }
+        c.stroke();
+      }
+      const [sx, sy] = toPx(start);
+      c.fillStyle = "#000";
+      c.beginPath(); c.arc(sx, sy, 4, 0, 2 * Math.PI); c.fill();
+    }
+
+    async function compute() {
+      lrText.textContent = rate().toPrecision(2);
+      try {
+        if (!grid || grid.surface !== surface.value) {
+          grid = await runtime.call("demos.optim", "surface_grid", [surface.value, 160]);
+          grid.surface = surface.value;
+          start = grid.start;
+          const [z, hh, ww] = plane(grid.z);
+          paintGray(bg, z, hh, ww, {colormap: terrain});
+        }
+        paths = await runtime.call("demos.optim", "trajectories", [surface.value, start, rate(), Number(steps.value)]);
+        const diverged = METHODS.map(([m]) => m).filter((m) => paths[m].diverged);
+        el.dataset.diverged = JSON.stringify(diverged);
+        el.dataset.final = JSON.stringify(Object.fromEntries(METHODS.map(([m]) => [m, toTyped(paths[m].loss).at(-1)])));
+        live.textContent = METHODS.map(([m, label]) => `${label}: ${paths[m].verdict}`).join(". ") + ".";
+        ui.error(null);
+        draw();
+      } catch (err) { ui.error(err); }
+    }
+    const update = coalesce(el, compute);
+    canvas.addEventListener("click", (e) => {
+      if (!grid) return;
+      const r = canvas.getBoundingClientRect();
+      start = fromPx((e.clientX - r.left) * SIDE / r.width, (e.clientY - r.top) * SIDE / r.height);
+      update();
+    });
+    canvas.addEventListener("keydown", (e) => {
+      const d = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1]}[e.key];
+      if (!d || !grid) return;
+      e.preventDefault();
+      e.stopPropagation();
+      const [x0, x1] = grid.extent;
+      const step = (x1 - x0) / 40;
+      start = [start[0] + d[0] * step, start[1] + d[1] * step];
+      update();
+    });
+    for (const c of [surface, lr, steps]) c.addEventListener("input", update);
+    const unwatch = whenVisible(el, update);
+    return () => unwatch();
+  },
+};

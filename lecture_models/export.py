@@ -1,0 +1,134 @@
+"""Export trained networks for the page: docs/assets/models/<net>.npz + a manifest entry.
+
+Why here and not in figures/: the figure runs call it with the model they just trained,
+and nothing in train/ or models/ depends on it. The page's NumPy code (demos/nn.py) reads
+the file; the manifest (docs/figures/manifest.json, key "models") records how it was made
+(sha256, parameters, metrics, run, device) and the page shows that under each widget.
+
+Weights are stored as float16 (half the bytes) after rounding the model itself to float16
+values (``rounded``), so the metrics recorded are those of exactly what the page runs and
+NumPy and PyTorch compare equal on the same numbers. The .npz is written reproducibly
+(fixed zip timestamps, sorted keys): same weights, same bytes, same sha256.
+"""
+import copy
+import hashlib
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .figures import manifest
+from .figures.base import device_name, git_commit
+
+MAX_BYTES = 3 * 1024 * 1024
+MODELS_KEY = "models"
+
+
+def models_dir(out_dir) -> Path:
+    """docs/figures -> docs/assets/models (the site layout); any other --out keeps them in <out>/models."""
+    out_dir = Path(out_dir)
+    return out_dir.parent / "assets" / "models" if out_dir.parent.name == "docs" else out_dir / "models"
+
+
+@torch.no_grad()
+def rounded(model: torch.nn.Module, dtype=torch.float16) -> torch.nn.Module:
+    """A float32 copy of model (eval mode) whose floating weights and buffers are rounded through dtype."""
+    m = copy.deepcopy(model).float().eval()
+    for t in list(m.parameters()) + list(m.buffers()):
+        if t.is_floating_point():
+            t.copy_(t.to(dtype).float())
+    return m
+
+
+def npz_bytes(arrays: dict) -> bytes:
+    """An .npz (deflated) whose bytes depend only on the arrays: fixed timestamps, sorted names."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            arr = io.BytesIO()
+            np.lib.format.write_array(arr, np.asarray(arrays[name]), allow_pickle=False)
+            z.writestr(info, arr.getvalue())
+    return buf.getvalue()
+
+
+def state_arrays(model: torch.nn.Module, dtype=np.float16) -> dict:
+    """state_dict as NumPy arrays: floats in dtype, BatchNorm's step counters dropped."""
+    out = {}
+    for k, v in model.state_dict().items():
+        if k.endswith("num_batches_tracked"):
+            continue
+        a = v.detach().cpu().numpy()
+        out[k] = a.astype(dtype) if a.dtype.kind == "f" else a
+    return out
+
+
+def export_weights(ctx, name: str, model: torch.nn.Module, *, network: str, config: dict, metrics: dict,
+                   data: str, extra_arrays: dict | None = None, dtype=np.float16, note: str = "") -> Path:
+    """Write <models_dir>/<name>.npz from model (plus extra_arrays as given) and record it in the manifest."""
+    arrays = state_arrays(model, dtype)
+    parameters = sum(p.numel() for p in model.parameters())
+    cfg = {"network": network, "dtype": np.dtype(dtype).name, **config}
+    arrays["__config__"] = np.array(json.dumps(cfg, sort_keys=True))
+    for k, v in (extra_arrays or {}).items():
+        arrays[k] = np.asarray(v)
+    blob = npz_bytes(arrays)
+    if len(blob) > MAX_BYTES:
+        raise ValueError(f"{name}.npz would be {len(blob) / 2**20:.1f} MiB, over the {MAX_BYTES / 2**20:.0f} MiB limit")
+    path = models_dir(ctx.out_dir) / f"{name}.npz"
+    manifest.write_atomic(path, blob)
+    entry = {
+        "file": f"assets/models/{name}.npz",
+        "network": network,
+        "run": ctx.run_name,
+        "sha256": hashlib.sha256(blob).hexdigest(),
+        "bytes": len(blob),
+        "dtype": cfg["dtype"],
+        "parameters": parameters,
+        "config": config,
+        "metrics": _plain(metrics),
+        "data": data,
+        "command": ctx.command,
+        "git_commit": git_commit(),
+        "device": device_name(ctx.device),
+        "device_type": ctx.device.type,
+        "torch": torch.__version__,
+        "seed": ctx.seed,
+        "quick": ctx.quick,
+        "duration_s": round(time.perf_counter() - ctx.started, 2),
+    }
+    if note:
+        entry["note"] = note
+    record(ctx.out_dir, name, entry)
+    return path
+
+
+def record(out_dir, name: str, entry: dict) -> None:
+    """Merge one entry into the manifest's "models" section (the figures section is untouched)."""
+    with manifest._locked(out_dir):  # the same lock as the figure entries
+        data = manifest.load(out_dir)
+        data.setdefault(MODELS_KEY, {})[name] = entry
+        data[MODELS_KEY] = dict(sorted(data[MODELS_KEY].items()))
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        manifest.write_atomic(manifest.path_for(out_dir), text.encode("utf-8"))
+
+
+def _plain(obj):
+    """Tensors and NumPy scalars -> JSON values; floats to 6 decimals, like the figure entries."""
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, (torch.Tensor, np.ndarray)):
+        return _plain(obj.tolist())
+    if isinstance(obj, np.generic):
+        return _plain(obj.item())
+    if isinstance(obj, float):
+        return round(obj, 6)
+    return obj

@@ -1,0 +1,116 @@
+"""demos.netdemos, the widgets' Python side, on the exported weights (what the page calls)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from demos import netdemos as nd
+from demos import nn
+from lecture_models.models import lenet5
+
+MODELS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "models"
+
+
+def _bytes(name):
+    path = MODELS / f"{name}.npz"
+    if name == "diffusion" and not path.is_file():
+        pytest.skip("diffusion.npz not made yet: python -m lecture_models figures --only diffusion")
+    return np.frombuffer(path.read_bytes(), np.uint8)
+
+
+@pytest.fixture(scope="module")
+def lenet():
+    summary = nd.load("lenet", _bytes("lenet"), "x")
+    sd, _ = nn.load_weights(_bytes("lenet").tobytes(), run="lenet")
+    model = lenet5().eval()
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in sd.items() if not k.startswith("samples")})
+    return summary, model
+
+
+def test_a_drawn_held_out_digit_gets_pytorchs_class(lenet):
+    summary, model = lenet
+    imgs = summary["samples"]["images"]
+    for i, img in enumerate(imgs):
+        res = nd.digit_predict(np.kron(img, np.ones((10, 10), np.uint8)))
+        with torch.no_grad():
+            ref = model(torch.from_numpy(res["stages"]["digit"])[None, None]).softmax(1)[0].numpy()
+        assert res["prediction"] == int(ref.argmax())
+        np.testing.assert_allclose(res["probabilities"], ref, atol=1e-5)
+        assert res["maps"]["c1_act"].shape == (6, 28, 28) and res["maps"]["s4"].shape == (16, 5, 5)
+
+
+def test_empty_canvas_and_scribble_are_said_plainly(lenet):
+    assert nd.digit_predict(np.zeros((280, 280), np.uint8))["message"] == "Dibuja un dígito."
+    scribble = np.zeros((280, 280), np.uint8)
+    rng = np.random.default_rng(0)
+    scribble[rng.integers(0, 280, 4000), rng.integers(0, 280, 4000)] = 255
+    res = nd.digit_predict(scribble)
+    if res["low_confidence"]:
+        assert "no está segura" in res["message"]
+
+
+def test_zeroing_a_kernel_and_switching_a_map_off_change_the_logits_as_numpy_predicts(lenet):
+    summary, _ = lenet
+    nd.digit_reset()
+    base = nd.digit_predict(digit=summary["samples"]["images"][0])
+    zeroed = nd.digit_zero("c1", 2)
+    net = nd._NETS["lenet"]["model"]
+    w = net.params["c1.weight"].copy()
+    w[2] = 0
+    expect = net.forward(base["stages"]["digit"][None, None], params={"c1.weight": w})[0]
+    np.testing.assert_allclose(zeroed["logits"], expect, atol=1e-6)
+    assert np.abs(np.array(zeroed["logits"]) - base["logits"]).max() > 1e-3
+    off = nd.digit_switch("c3", 5, False)
+    expect = net.forward(base["stages"]["digit"][None, None], params={"c1.weight": w}, off={"c3": [5]})[0]
+    np.testing.assert_allclose(off["logits"], expect, atol=1e-6)
+    k = nd.digit_kernel("c3", 5, 3, 4)
+    assert k["off"] and k["patch"].shape == (6, 5, 5) and k["value"] == pytest.approx(k["value_check"], abs=1e-4)
+    with pytest.raises(ValueError, match="25 números"):
+        nd.digit_edit("c1", 0, 0, [1, 2, 3])
+    nd.digit_edit("c1", 0, 0, np.eye(5).ravel())
+    assert np.array_equal(nd.digit_kernel("c1", 0)["kernels"][0], np.eye(5))
+    assert nd.digit_reset()["logits"] == pytest.approx(base["logits"], abs=1e-6)
+
+
+def test_occlusion_map_is_the_probability_drop(lenet):
+    summary, _ = lenet
+    nd.digit_reset()
+    base = nd.digit_predict(digit=summary["samples"]["images"][1])
+    o = nd.digit_occlusion(patch=8, stride=4)
+    assert o["drop"].shape == (6, 6) and o["class"] == base["prediction"]
+    assert o["base"] == pytest.approx(max(base["probabilities"]), abs=1e-6)
+    assert o["drop"].max() <= o["base"] + 1e-6
+
+
+def test_segmenter_calls():
+    nd.load("unet", _bytes("unet"))
+    s = nd.unet_scene(3)
+    out = nd.unet_segment(s["image"], s["mask"])
+    assert out["labels"].shape == (64, 64) and len(out["dice"]) == 11
+    with pytest.raises(ValueError, match="64×64"):
+        nd.unet_segment(np.zeros((32, 32)))
+
+
+def test_sampler_calls():
+    summary = nd.load("diffusion", _bytes("diffusion"))
+    first = nd.diffusion_start(7, 3.0, 5, 1)
+    ref = nn.DDIMSampler(nd._NETS["diffusion"]["model"], summary["alphas_cumprod"], 7, steps=5, guidance_scale=3.0,
+                         seed=1)
+    np.testing.assert_array_equal(first["x"], ref.x[0, 0])
+    for _ in range(5):
+        step = nd.diffusion_step()
+    np.testing.assert_allclose(step["x"], ref.run()[0, 0], atol=1e-6)
+    assert step["done"]
+    with pytest.raises(ValueError, match="en curso"):
+        nd.diffusion_step()
+
+
+def test_attention_map_of_a_picked_pixel_is_a_distribution():
+    nd.load("diffusion", _bytes("diffusion"))
+    nd.diffusion_start(2, 3.0, 10, 0)
+    nd.diffusion_step()
+    a = nd.diffusion_attention(27, 0)
+    assert a["map"].shape == (7, 7) and a["cell"] == [6, 0]
+    assert a["map"].sum() == pytest.approx(1, abs=1e-5) and (a["map"] >= 0).all()

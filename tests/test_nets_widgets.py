@@ -1,0 +1,181 @@
+"""The trained-network widgets in Chromium, against demos.nn / lecture_models computed here natively.
+
+digit-explorer: a held-out digit drawn with synthetic pointer events gets PyTorch's class;
+zeroing a kernel changes the logits as NumPy predicts. diffusion-sampler: a sample
+completes (equal to NumPy's DDIM from the same seed) and can be interrupted, then works
+again. segmenter: the Dice shown for a generated scene is lecture_models.metrics'.
+optimizer-playground: a clicked start and a too-large rate show divergence.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import ROOT
+from demos import nn, optim
+from lecture_models.metrics import dice_score
+from lecture_models.models import lenet5
+
+MODELS = ROOT / "docs" / "assets" / "models"
+DIGITS = '[data-demo="digit-explorer"]'
+SAMPLER = '[data-demo="diffusion-sampler"]'
+SEG = '[data-demo="segmenter"]'
+OPT = '[data-demo="optimizer-playground"]'
+
+
+def _weights(name):
+    if not (MODELS / f"{name}.npz").is_file():
+        pytest.skip(f"{name}.npz not made yet: python -m lecture_models figures --only {name}")
+    return nn.load_weights((MODELS / f"{name}.npz").read_bytes(), run=name)
+
+
+def _ready(page, sel, timeout=120_000):
+    page.locator(sel).scroll_into_view_if_needed()
+    page.wait_for_function("s => { const el = document.querySelector(s); return el && el.dataset.ready === 'true'; }",
+                           arg=sel, timeout=timeout)
+
+
+def _settled(page, sel):
+    page.wait_for_function("s => { const el = document.querySelector(s);"
+                           " return el.dataset.done === el.dataset.requested && el.dataset.busy !== 'true'; }", arg=sel)
+
+
+def _draw(page, digit, pad, pen=10):
+    """Trace the digit's ink pixels row by row as strokes on the 280x280 pad (10 px per MNIST pixel)."""
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    scale = box["width"] / 28
+    for r in range(28):
+        ink = np.flatnonzero(digit[r] > 110)
+        if not len(ink):
+            continue
+        runs = np.split(ink, np.flatnonzero(np.diff(ink) > 1) + 1)
+        for run in runs:
+            y = box["y"] + (r + 0.5) * scale
+            page.mouse.move(box["x"] + (run[0] + 0.5) * scale, y)
+            page.mouse.down()
+            page.mouse.move(box["x"] + (run[-1] + 0.5) * scale, y, steps=2)
+            page.mouse.up()
+
+
+def test_drawing_a_held_out_digit_gives_pytorchs_class(page, server):
+    sd, cfg = _weights("lenet")
+    model = lenet5().eval()
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in sd.items() if not k.startswith("samples")})
+    page.goto(server.url + "lectures/03-clasificacion/")
+    _ready(page, DIGITS)
+    page.fill(f"{DIGITS} input[type=range]", "10")
+    pad = page.locator(f"{DIGITS} canvas.cw-drawpad")
+    page.click(f"{DIGITS} button:has-text('Borrar')")
+    _settled(page, DIGITS)
+    assert page.get_attribute(DIGITS, "data-prediction") == ""
+    assert "Dibuja un dígito" in page.inner_text(f"{DIGITS} .cw-result")
+    images, labels, tpred = sd["samples.images"], sd["samples.labels"], sd["samples.torch_pred"]
+    checked = 0
+    for i in np.flatnonzero(labels == tpred)[:3]:
+        page.click(f"{DIGITS} button:has-text('Borrar')")
+        _draw(page, images[i], pad)
+        _settled(page, DIGITS)
+        with torch.no_grad():
+            ref = int(model(torch.from_numpy(images[i][None, None] / np.float32(255))).argmax())
+        assert page.get_attribute(DIGITS, "data-prediction") == str(ref), f"sample {i}"
+        probs = json.loads(page.get_attribute(DIGITS, "data-probabilities"))
+        assert len(probs) == 10 and abs(sum(probs) - 1) < 1e-5 and int(np.argmax(probs)) == ref
+        checked += 1
+    assert checked == 3
+    page.click(f"{DIGITS} button:has-text('Deshacer')")  # undo keeps the widget working
+    _settled(page, DIGITS)
+
+
+def test_zeroing_a_kernel_changes_the_logits_as_numpy_predicts(page, server):
+    sd, cfg = _weights("lenet")
+    page.goto(server.url + "lectures/03-clasificacion/")
+    _ready(page, DIGITS)
+    page.click(f"{DIGITS} .cw-sample >> nth=0")
+    page.wait_for_function(f"() => document.querySelector('{DIGITS}').dataset.logits")
+    raw = page.get_attribute(DIGITS, "data-logits")
+    before = json.loads(raw)
+    digit = sd["samples.images"][0][None, None] / np.float32(255)
+    net = nn.LeNet5(sd, cfg)
+    np.testing.assert_allclose(before, net(digit)[0], atol=1e-4)
+    _, acts = net.forward(digit, trace=True)
+    m = int(acts["c3_act"][0].sum(axis=(1, 2)).argmax())  # the most active C3 map: zeroing it must matter
+    page.click(f"{DIGITS} .cw-maps canvas[role=button] >> nth={6 + m}")  # C1 has 6 maps, then C3
+    page.wait_for_selector(f"{DIGITS} .cw-kernel-panel:not([hidden]) table.cw-kernel")
+    page.click(f"{DIGITS} button:has-text('Poner a cero')")
+    page.wait_for_function("b => document.querySelector('[data-demo=\"digit-explorer\"]').dataset.logits !== b",
+                           arg=raw)
+    after = json.loads(page.get_attribute(DIGITS, "data-logits"))
+    w = net.params["c3.weight"].copy()
+    w[m] = 0
+    np.testing.assert_allclose(after, net.forward(digit, params={"c3.weight": w})[0], atol=1e-4)
+    assert np.abs(np.array(after) - before).max() > 1e-3
+    # A kernel cell that is not a number: a clear message, nothing changes, the widget keeps working.
+    page.fill(f"{DIGITS} table.cw-kernel input >> nth=0", "abc")
+    page.click(f"{DIGITS} .cw-kernel-cell button:has-text('Aplicar') >> nth=0")
+    assert "no es un número" in page.inner_text(f"{DIGITS} .demo-error")
+    page.click(f"{DIGITS} button:has-text('Restablecer la red')")
+    page.wait_for_function("b => document.querySelector('[data-demo=\"digit-explorer\"]').dataset.logits === b",
+                           arg=raw)
+
+
+def test_a_diffusion_sample_completes_and_can_be_interrupted(page, server):
+    sd, cfg = _weights("diffusion")
+    page.goto(server.url + "lectures/07-generativos/")
+    _ready(page, SAMPLER)
+    page.select_option(f"{SAMPLER} select", "3")
+    page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "4")
+    page.fill(f"{SAMPLER} input[aria-label='Semilla']", "5")
+    page.click(f"{SAMPLER} button:has-text('Generar')")
+    page.wait_for_function(f"() => document.querySelector('{SAMPLER}').dataset.state === 'done'", timeout=60_000)
+    got = np.array(json.loads(page.get_attribute(SAMPLER, "data-sample"))).reshape(28, 28)
+    ref = nn.DDIMSampler(nn.DiffusionUNet(sd, cfg), sd["schedule.alphas_cumprod"], 3, steps=4, guidance_scale=3.0,
+                         seed=5).run()[0, 0]
+    np.testing.assert_allclose(got, ref, atol=2e-3)  # the page rounds to 3 decimals
+    page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "200")
+    page.click(f"{SAMPLER} button:has-text('Generar')")
+    page.wait_for_function(f"() => (document.querySelector('{SAMPLER}').dataset.step || '').startsWith('2/200')")
+    page.click(f"{SAMPLER} button:has-text('Detener')")
+    page.wait_for_function(f"() => document.querySelector('{SAMPLER}').dataset.state === 'idle'")
+    assert "detenido" in page.inner_text(f"{SAMPLER} .cw-result")
+    page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "2")
+    page.click(f"{SAMPLER} button:has-text('Generar')")
+    page.wait_for_function(f"() => document.querySelector('{SAMPLER}').dataset.state === 'done'")
+    page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "0")
+    page.click(f"{SAMPLER} button:has-text('Generar')")
+    assert "no válido" in page.inner_text(f"{SAMPLER} .demo-error")
+
+
+def test_segmenter_dice_matches_lecture_models_metrics(page, server):
+    sd, cfg = _weights("unet")
+    page.goto(server.url + "lectures/06-segmentacion/")
+    _ready(page, SEG)
+    page.wait_for_function(f"() => document.querySelector('{SEG}').dataset.dice")
+    for scene in (0, 1):
+        if scene:
+            page.click(f"{SEG} button:has-text('Otra escena')")
+            page.wait_for_function(f"() => document.querySelector('{SEG}').dataset.scene === '1'")
+            _settled(page, SEG)
+        shown = json.loads(page.get_attribute(SEG, "data-dice"))
+        x = sd["scenes.images"][scene][None, None] / np.float32(255)
+        pred = nn.UNet(sd, cfg)(x)[0].argmax(0)
+        ref = dice_score(torch.from_numpy(pred), torch.from_numpy(sd["scenes.masks"][scene].astype(np.int64)), 11)
+        for name, value in zip(cfg["class_names"], ref.tolist()):
+            assert (shown[name] is None) == bool(np.isnan(value)), name
+            if shown[name] is not None:
+                assert shown[name] == pytest.approx(value, abs=1e-6)
+
+
+def test_optimizer_playground_shows_divergence(page, server):
+    page.goto(server.url + "lectures/01-fundamentos/")
+    page.locator(OPT).scroll_into_view_if_needed()
+    page.wait_for_function(f"() => document.querySelector('{OPT}').dataset.final")
+    page.fill(f"{OPT} input[type=range]", str(np.log10(0.05)))  # > 2/50 on the quadratic: SGD diverges
+    page.wait_for_function(f"() => JSON.parse(document.querySelector('{OPT}').dataset.diverged || '[]').includes('sgd')")
+    assert "diverge" in page.inner_text(f"{OPT} .cw-result")
+    ref = optim.trajectories("quadratic", optim.SURFACES["quadratic"]["start"], 10 ** np.log10(0.05), 200)
+    assert ref["sgd"]["diverged"]
