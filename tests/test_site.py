@@ -142,3 +142,28 @@ def test_axe_no_serious_violations(server, site_dir, browser, scheme):
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("sub_path", ["", "curso/"])
+def test_site_link_keeps_instant_navigation_and_python_on_any_host(site_dir, tmp_path, context, sub_path):
+    """Served on a random port (and under /curso/, like a GitHub project site), a site
+    link swaps the page without a reload and the tab's Python worker lives on."""
+    if sub_path:
+        root = tmp_path / "root"
+        root.mkdir()
+        (root / sub_path.rstrip("/")).symlink_to(site_dir, target_is_directory=True)
+    srv = SiteServer(root if sub_path else site_dir)
+    try:
+        page = context.new_page()
+        wasm = []
+        page.on("request", lambda r: r.url.endswith("pyodide.asm.wasm") and wasm.append(r.url))
+        page.goto(srv.url + sub_path + "laboratorio/")
+        assert wait_for_demo(page, '[data-demo="conv-proof"]') == "ready"
+        page.evaluate("window.__sameDocument = true")  # a full reload would drop it
+        page.click('.md-sidebar--primary a.md-nav__link[href$="lectures/02-convolucion/"]')
+        page.wait_for_url(srv.url + sub_path + "lectures/02-convolucion/")
+        assert wait_for_demo(page, ".demo[data-demo]") == "ready"
+        assert page.evaluate("window.__sameDocument === true"), "the site link reloaded the page"
+        assert len(wasm) == 1, f"Python runtime requested again: {wasm}"
+    finally:
+        srv.close()
