@@ -22,12 +22,13 @@ help:
 $(STAMP): requirements.txt
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
 	@rm -f $(VENV)/.installed-*; touch $@
 
 venv: $(STAMP)
 
 vendor: venv
-	$(PY) -m lecture_models.sitebuild.vendor
+	$(PY) -m sitebuild.vendor
 
 data: venv
 	$(PY) -m lecture_models data

@@ -89,3 +89,35 @@ def test_dice_loss_binary_by_hand():
 def test_shape_mismatch_raises():
     with pytest.raises(ValueError):
         dice_score(torch.zeros(2, 2), torch.zeros(2, 3), 2)
+
+
+def _confident(mask):
+    """Binary logits that put probability ~1 on `mask` and ~0 elsewhere (sigmoid(±100))."""
+    return (200.0 * mask.float() - 100.0).unsqueeze(1)
+
+
+def test_dice_loss_pools_the_batch_over_images_of_unequal_areas():
+    # Image A: 4 foreground pixels, predicted exactly; image B: 1 foreground pixel, missed.
+    # Pooled: ∩ = 4, |P|+|T| = 4 + 5 -> Dice 8/9. A mean of per-image Dice would be (1 + 0)/2.
+    target = torch.zeros(2, 3, 3, dtype=torch.long)
+    target[0, :2, :2] = 1
+    target[1, 2, 2] = 1
+    pred = target.clone()
+    pred[1] = 0
+    assert dice_loss(_confident(pred), target, eps=0.0).item() == pytest.approx(1 - 8 / 9, abs=1e-6)
+    # the same with eps = 1: (2·4 + 1) / (9 + 1)
+    assert dice_loss(_confident(pred), target, eps=1.0).item() == pytest.approx(1 - 9 / 10, abs=1e-6)
+
+
+def test_dice_loss_smooths_a_class_absent_from_the_target():
+    # Uniform logits over C = 4 classes, P = 8 pixels, class 3 absent from the target.
+    # Each probability is 1/4: ∩_c = n_c/4, |P_c| + |T_c| = P/4 + n_c, and with eps = 1
+    # Dice_c = (2 n_c/4 + 1) / (P/4 + n_c + 1); the absent class gives 1/3, not 0.
+    target = torch.tensor([[[0, 0, 0, 1], [1, 2, 2, 2]]])
+    counts = [3, 2, 3, 0]
+    want = [(2 * n / 4 + 1) / (8 / 4 + n + 1) for n in counts]
+    loss = dice_loss(torch.zeros(1, 4, 2, 4), target)  # default eps = 1
+    assert loss.item() == pytest.approx(1 - sum(want) / 4, abs=1e-6)
+    # a perfect prediction is a perfect score even though class 3 never occurs
+    perfect = 100.0 * torch.nn.functional.one_hot(target, 4).movedim(-1, 1).float()
+    assert dice_loss(perfect, target).item() == pytest.approx(0.0, abs=1e-6)

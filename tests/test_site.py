@@ -102,7 +102,7 @@ def test_demo_says_why_when_pyodide_is_missing(server, context):
 def test_missing_cache_and_registry_give_a_clear_error(tmp_path):
     """No cache and no registry: the build names the file and the command to fetch it."""
     code = (
-        "import sys; from pathlib import Path; from lecture_models.sitebuild import vendor\n"
+        "import sys; from pathlib import Path; from sitebuild import vendor\n"
         "try:\n    vendor.prepare(Path(sys.argv[1]))\n"
         "except vendor.VendorError as e:\n    print(e); sys.exit(3)\n"
     )

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lecture_models.sitebuild import captions, generated, tables
+from sitebuild import captions, generated, tables
 
 
 def test_marker_is_replaced_by_code_output():
@@ -51,7 +51,7 @@ def test_cdn_scripts_are_removed():
 
 
 def test_notebook_links_to_pages_are_resolved():
-    from lecture_models.sitebuild import links
+    from sitebuild import links
 
     pages = {"lectures/05-entrenamiento.md": "../../lectures/05-entrenamiento/"}
     html = '<a href="../lectures/05-entrenamiento.md#sobreajuste">x</a><a href="https://x.org/a.md">y</a>'

@@ -1,23 +1,16 @@
-"""The demo kernels (demos/imageops.py) applied to one bundled photo: what each filter does."""
-import sys
+"""The demo kernels (demos/imageops.py) applied to one bundled photo: what each filter does.
 
+demos.imageops is the same code the live demos run; both packages are installed together.
+"""
 import numpy as np
+
+from demos import imageops as ops
 
 from ..data.photos import describe, load_photo
 from . import style
-from .base import REPO_ROOT
 
 SHOWN = ["identity", "box_blur", "gaussian", "sharpen", "laplacian", "sobel_x", "sobel_y", "emboss"]
 SIGNED = {"laplacian", "sobel_x", "sobel_y"}  # outputs around 0: grey = 0, white/black = +/-
-
-
-def imageops():
-    """demos.imageops, the same code the live demos run (importable from the repository root)."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-    from demos import imageops
-
-    return imageops
 
 
 def kernel_text(k: np.ndarray) -> str:
@@ -32,7 +25,6 @@ def kernel_text(k: np.ndarray) -> str:
 def run(ctx):
     import matplotlib.pyplot as plt
 
-    ops = imageops()
     name = "camera"
     photo, _ = ops.downscale(load_photo(name), 256)
     style.apply()

@@ -16,9 +16,9 @@ MARKER = re.compile(r"^<!--\s*generated:\s*([\w.-]+)\s*-->\s*$", re.MULTILINE)
 # name -> "module:function" returning Markdown; imported lazily (torch is heavy).
 GENERATORS = {
     "architectures": "lecture_models.summary:architecture_table",
-    "lenet-summary": "lecture_models.sitebuild.tables:lenet_summary",
-    "output-size-examples": "lecture_models.sitebuild.tables:output_size_examples",
-    "dice-examples": "lecture_models.sitebuild.tables:dice_examples",
+    "lenet-summary": "sitebuild.tables:lenet_summary",
+    "output-size-examples": "sitebuild.tables:output_size_examples",
+    "dice-examples": "sitebuild.tables:dice_examples",
 }
 
 

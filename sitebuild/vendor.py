@@ -13,7 +13,7 @@ Sources (see shared/notes/pyodide-offline.md):
   Pyodide 0.27.7 wheels; we take only NumPy and check it against the official lock.
 - npm `katex@0.16.22`: math typesetting.
 
-Run `python -m lecture_models.sitebuild.vendor` (or `make vendor`).
+Run `python -m sitebuild.vendor` (or `make vendor`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = ROOT / ".cache" / "vendor"
 
 PYODIDE_VERSION = "0.27.7"

@@ -1,33 +1,24 @@
 """MkDocs hooks: a thin layer that calls the plain-Python build steps.
 
 Why thin: Material for MkDocs reaches end of life in May 2027; keeping the logic in
-`lecture_models.sitebuild.*` (plain functions) means a move to another generator
-costs configuration, not a rewrite.
+`sitebuild.*` (plain functions) means a move to another generator costs
+configuration, not a rewrite. `sitebuild` is a top-level package of the repository:
+`python -m mkdocs` run from the repository root (Makefile, tests) puts the root on
+sys.path, so this file imports it, `demos` and `lecture_models` without path edits.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
+from sitebuild import captions, generated, links, vendor
 
-def _importable() -> None:
-    # MkDocs loads this file by path and restores sys.path afterwards, so the repo root
-    # must be put back for the lazy imports of generated blocks (demos, lecture_models).
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-
-
-_importable()
-
-from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
-
-from lecture_models.sitebuild import captions, generated, links, vendor  # noqa: E402
-from mkdocs.utils import get_relative_url  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DEMOS_DIR = ROOT / "demos"
 _dist: Path | None = None
@@ -40,7 +31,6 @@ def demo_files() -> list[str]:
 
 def on_config(config):
     global _dist
-    _importable()
     generated.render.cache_clear()  # `mkdocs serve`: pick up edited models
     source = os.environ.get("PYODIDE_SOURCE", config.extra.get("pyodide_source", "self"))
     if source not in ("self", "cdn"):
