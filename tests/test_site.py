@@ -167,3 +167,34 @@ def test_site_link_keeps_instant_navigation_and_python_on_any_host(site_dir, tmp
         assert len(wasm) == 1, f"Python runtime requested again: {wasm}"
     finally:
         srv.close()
+
+
+def test_math_in_headings_is_typeset_in_toc_and_search(server, context):
+    """Lecture 7's «predecir \\(\\varepsilon\\)» shows as a formula, not as TeX source."""
+    page = context.new_page()
+    page.goto(server.url + "lectures/07-generativos/")
+    link = page.locator('.md-sidebar--secondary .md-nav--secondary a[href$="#aprender-a-quitar-ruido-predecir-varepsilon"]')
+    link.locator(".katex").first.wait_for(state="attached")
+    assert "\\(" not in link.inner_text() and "varepsilon" not in link.inner_text()
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").press_sequentially("predecir")
+    results = page.locator(".md-search-result__list")
+    results.locator(".katex").first.wait_for(state="attached")
+    assert "\\(" not in results.inner_text()
+
+
+def test_wide_tables_scroll_inside_their_box_on_a_phone(server, browser):
+    ctx = browser.new_context(viewport={"width": 375, "height": 740}, service_workers="block")
+    try:
+        page = ctx.new_page()
+        page.goto(server.url + "lectures/02-convolucion/")
+        page.wait_for_selector(".md-typeset__scrollwrap .katex")
+        widths = page.evaluate("""() => ({
+            page: document.documentElement.scrollWidth,
+            view: innerWidth,
+            wideTables: [...document.querySelectorAll('.md-typeset__scrollwrap')]
+                .filter((w) => w.scrollWidth > w.clientWidth + 1).length })""")
+        assert widths["wideTables"] >= 1, "no table is wider than the phone: the test proves nothing"
+        assert widths["page"] <= widths["view"], f"the page is {widths['page']} px wide on a {widths['view']} px phone"
+    finally:
+        ctx.close()
