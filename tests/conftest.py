@@ -31,6 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# A JS expression for page.evaluate: the page's own runtime module (the instance its demos
+# use; ES modules load once per URL), e.g. `(await RUNTIME_MODULE).getRuntime().worker`.
+RUNTIME_MODULE = ("import(new URL('pyodide-runtime.js',"
+                  " document.querySelector('script[src$=\"assets/js/main.js\"]').src))")
 
 
 def build_site(dest: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -171,3 +175,20 @@ def wait_for_demo(page, selector: str, timeout: float = 90_000):
         timeout=timeout,
     )
     return page.eval_on_selector(selector, "el => el.dataset.state")
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """check(page, where="") -> the page's serious and critical axe-core findings, one line
+    each, run once the page has loaded and a11y.js has marked its scrollable regions."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    runner = Axe()
+
+    def check(page, where: str = "") -> list[str]:
+        page.wait_for_load_state("load")
+        page.wait_for_function("() => document.documentElement.dataset.a11y === 'ready'")
+        return [f"{where}{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
+                for v in runner.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+
+    return check

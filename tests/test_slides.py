@@ -62,7 +62,7 @@ def _temporary_site(tmp: Path) -> Path:
 @pytest.fixture(scope="module")
 def deck_url(request, tmp_path_factory):
     """presentar/ on the session's site once mkdocs.yml loads slides.js, else on a temporary build."""
-    if "assets/js/slides.js" in (ROOT / "mkdocs.yml").read_text():
+    if "assets/js/main.js" in (ROOT / "mkdocs.yml").read_text():  # main.js imports slides.js
         yield request.getfixturevalue("server").url + "presentar/"
         return
     srv = SiteServer(_temporary_site(tmp_path_factory.mktemp("slides")))

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT
+from conftest import ROOT, RUNTIME_MODULE
 from demos import imageops as ops
 from demos import samples, usercode
 
@@ -340,7 +340,7 @@ def test_conv_explorer_matches_numpy_and_survives_bad_input(server, page):
 
 # ------------------------------------------- conv-steps, pool, transposed, quiz
 
-def test_step_widgets_pooling_and_quiz(server, page):
+def test_step_widgets_pooling_and_quiz(server, page, axe):
     open_demos(page, server.url)
     for sel in (STEPS, TRANS, POOL, QUIZ):
         settle(page, sel)
@@ -451,10 +451,7 @@ def test_step_widgets_pooling_and_quiz(server, page):
     unnamed = page.eval_on_selector_all(".demo input, .demo select, .demo textarea", """els => els.filter(e =>
         !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.outerHTML)""")
     assert not unnamed
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert not axe(page)
     assert not page.watch.external and not page.watch.console_errors
 
 
@@ -523,9 +520,9 @@ def test_python_cell_stop_with_cross_origin_isolation(isolated_server, page):
     open_demos(page, isolated_server.url)
     page.wait_for_function(f"() => +document.querySelector('{CELL}').dataset.runs >= 1")
     assert page.evaluate("self.crossOriginIsolated") is True
-    page.evaluate("window.__worker = CourseRuntime.get().worker")
+    page.evaluate(f"async () => {{ window.__worker = (await {RUNTIME_MODULE}).getRuntime().worker; }}")
     stop_runaway_loop(page)
     assert "KeyboardInterrupt" in error_text(page, CELL)
     good_code_works(page)
     # A KeyboardInterrupt inside Python: the same worker goes on, nothing reloads.
-    assert page.evaluate("CourseRuntime.get().worker === window.__worker")
+    assert page.evaluate(f"async () => (await {RUNTIME_MODULE}).getRuntime().worker === window.__worker")

@@ -30,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer, build_site  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, RUNTIME_MODULE, SiteServer, build_site  # noqa: E402
 from demos import imageops as ops  # noqa: E402
 
 # Runs in both Pythons: times conv2d and a naive loop; prints one JSON line.
@@ -107,28 +107,29 @@ def browser_numbers(url: str, reps: int) -> dict:
         page.wait_for_function(
             "() => { const el = document.querySelector('[data-demo=conv-explorer]');"
             " return el.dataset.outputShape && el.dataset.done === el.dataset.requested; }", timeout=180_000)
-        rt = "CourseRuntime.get()"
         code = TIMING.replace("REPS", str(reps))
         # Twice, keeping the second: Chromium first runs WebAssembly through its baseline
         # compiler and swaps in optimised code a little later.
         inside = page.evaluate(f"""async (code) => {{
+            const {{getRuntime, ndarray}} = await {RUNTIME_MODULE}, rt = getRuntime();
             let out;
             for (let i = 0; i < 2; i++) {{
-                out = await {rt}.call("demos.usercode", "run",
-                    [code, CourseRuntime.ndarray(new Uint8Array(1), [1, 1])]);
+                out = await rt.call("demos.usercode", "run",
+                    [code, ndarray(new Uint8Array(1), [1, 1])]);
                 if (out.error) throw new Error(out.error.traceback || out.error.message);
             }}
             return JSON.parse(out.stdout.trim().split("\\n").pop());
         }}""", code)
         # Round trip through the worker: a 512×512 float32 image there and back.
         trip = page.evaluate(f"""async (reps) => {{
+            const {{getRuntime, ndarray}} = await {RUNTIME_MODULE}, rt = getRuntime();
             const x = new Float32Array(512 * 512).map(() => Math.random());
-            const k = CourseRuntime.ndarray(Float64Array.from([-1, 0, 1, -2, 0, 2, -1, 0, 1]), [3, 3]);
-            const img = CourseRuntime.ndarray(x, [512, 512]);
+            const k = ndarray(Float64Array.from([-1, 0, 1, -2, 0, 2, -1, 0, 1]), [3, 3]);
+            const img = ndarray(x, [512, 512]);
             const times = [];
             for (let i = 0; i <= reps; i++) {{
                 const t = performance.now();
-                await {rt}.call("demos.imageops", "conv2d", [img, k]);
+                await rt.call("demos.imageops", "conv2d", [img, k]);
                 if (i) times.push(performance.now() - t);
             }}
             times.sort((a, b) => a - b);

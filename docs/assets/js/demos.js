@@ -1,16 +1,20 @@
-/* CourseDemos: finds <div class="demo" data-demo="NAME"> on a page and mounts the
- * widget registered under NAME. Each demo gets a status line that says whether Python
- * is loading, ready, or why it failed; the rest of the page never depends on it.
+/* The mounter: finds <div class="demo" data-demo="NAME"> on each page and mounts the
+ * widget of that name from widgets/index.js. Each demo gets a status line that says
+ * whether Python is loading, ready, or why it failed; the rest of the page never
+ * depends on it.
  *
- *   CourseDemos.register("conv-proof", (el, rt, ui) => { ... });
+ *   export default {name: "conv-proof", mount(el, {runtime, ui}) { ...; return teardown; }}
  *
  * `ui` offers small helpers shared by every widget: ui.status(text, kind),
  * ui.error(err) (shows a Python traceback readably), ui.drawMatrix(canvas, rec),
- * ui.drawImage(canvas, rec).
+ * ui.drawImage(canvas, rec). Before the next page (instant navigation) each mount's
+ * teardown is called.
  */
-(function () {
-  "use strict";
-  const registry = new Map();
+import {getRuntime, toTyped} from "./pyodide-runtime.js";
+import {onEachPage} from "./pages.js";
+import * as widgets from "./widgets/index.js";
+
+  const registry = new Map(Object.values(widgets).map((w) => [w.name, w]));
 
   const STATE_TEXT = {
     idle: "Python aún no se ha cargado.",
@@ -67,7 +71,7 @@
   /** Paint a 2-D ndarray record on a canvas as grey cells with their values. */
   function drawMatrix(canvas, rec, {cell = 48, decimals = 0} = {}) {
     const [h, w] = rec.shape;
-    const data = CourseRuntime.toTyped(rec);
+    const data = toTyped(rec);
     canvas.width = w * cell;
     canvas.height = h * cell;
     const ctx = canvas.getContext("2d");
@@ -103,7 +107,7 @@
   /** Paint a uint8 (H, W) or (H, W, 3) ndarray record as an image. */
   function drawImage(canvas, rec) {
     const [h, w, c = 1] = rec.shape;
-    const src = CourseRuntime.toTyped(rec);
+    const src = toTyped(rec);
     canvas.width = w;
     canvas.height = h;
     const ctx = canvas.getContext("2d");
@@ -116,17 +120,17 @@
   }
 
   function mount(el) {
-    if (el.dataset.mounted) return;
+    if (el.dataset.mounted) return null;
     el.dataset.mounted = "true";
     const name = el.dataset.demo;
     const ui = makeUI(el);
     const widget = registry.get(name);
     if (!widget) {
       ui.status(`Demo desconocida: «${name}».`, "error");
-      return;
+      return null;
     }
-    const rt = CourseRuntime.get();
-    rt.onStatus(({state, detail}) => {
+    const rt = getRuntime();
+    const unsubscribe = rt.onStatus(({state, detail}) => {
       const text = state === "error"
         ? `${STATE_TEXT.error} Motivo: ${detail}. El resto de la página sigue disponible.`
         : (detail || STATE_TEXT[state]);
@@ -134,61 +138,27 @@
       el.dataset.state = state;
     });
     rt.start();
+    let teardown = null;
     try {
-      widget(el, rt, ui);
+      teardown = widget.mount(el, {runtime: rt, ui});
     } catch (err) {
       ui.status(`La demo «${name}» falló al iniciarse: ${err.message}`, "error");
     }
+    return () => {
+      unsubscribe();
+      if (typeof teardown === "function") teardown();
+    };
   }
 
+  let teardowns = [];
+  /** Tear down the previous page's demos, then mount this page's. */
   function mountAll() {
-    document.querySelectorAll(".demo[data-demo]").forEach(mount);
-  }
-
-  window.CourseDemos = {
-    register(name, fn) { registry.set(name, fn); },
-    mountAll,
-    drawMatrix,
-    drawImage,
-  };
-
-  function onPage() {
-    // Widgets register in scripts loaded after this one: wait for the parse to finish.
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountAll, {once: true});
-    else mountAll();
-  }
-  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(onPage);
-  else onPage();
-
-  /* The platform's proof: seed 004's 5×5 image and 3×3 filter, convolved by NumPy
-   * in the browser (demos/imageops.py) and drawn. */
-  CourseDemos.register("conv-proof", (el, rt, ui) => {
-    const image = [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]];
-    const kernel = [[1, 0, 1], [0, 1, 0], [1, 0, 1]];
-    const wrap = document.createElement("div");
-    wrap.className = "demo-row";
-    const figs = [["Imagen 5×5", image], ["Filtro 3×3", kernel], ["Mapa de características", null]];
-    const canvases = figs.map(([label]) => {
-      const fig = document.createElement("figure");
-      const canvas = document.createElement("canvas");
-      canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", label);
-      const cap = document.createElement("figcaption");
-      cap.textContent = label;
-      fig.append(canvas, cap);
-      wrap.append(fig);
-      return canvas;
+    for (const teardown of teardowns) teardown();
+    teardowns = [];
+    document.querySelectorAll(".demo[data-demo]").forEach((el) => {
+      const teardown = mount(el);
+      if (teardown) teardowns.push(teardown);
     });
-    el.append(wrap);
-    const asRec = (m) => CourseRuntime.ndarray(Float64Array.from(m.flat()), [m.length, m[0].length]);
-    drawMatrix(canvases[0], asRec(image));
-    drawMatrix(canvases[1], asRec(kernel));
-    rt.call("demos.imageops", "conv2d", [asRec(image), asRec(kernel)])
-      .then((out) => {
-        drawMatrix(canvases[2], out);
-        el.dataset.result = JSON.stringify(Array.from(CourseRuntime.toTyped(out)));
-        ui.status("Calculado por NumPy en tu navegador.", "ready");
-      })
-      .catch((err) => ui.error(err));
-  });
-})();
+  }
+
+  onEachPage(mountAll);

@@ -1,8 +1,8 @@
 /* Typeset the math that pymdownx.arithmatex (generic mode) leaves in
  * <span class="arithmatex">, with the vendored KaTeX: no CDN, works offline.
  * Runs on every page, also after Material's instant navigation. */
-(function () {
-  "use strict";
+import {onEachPage} from "./pages.js";
+
   const ARITHMATEX = [
     {left: "\\(", right: "\\)", display: false},
     {left: "\\[", right: "\\]", display: true},
@@ -40,6 +40,4 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watchSearch);
   else watchSearch();
-  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(typeset);
-  else document.addEventListener("DOMContentLoaded", typeset);
-})();
+  onEachPage(typeset);

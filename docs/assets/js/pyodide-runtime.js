@@ -1,21 +1,19 @@
-/* CourseRuntime: one Pyodide worker per browser tab, shared by every demo on every
+/* The runtime: one Pyodide worker per browser tab, shared by every demo on every
  * page (Material's instant navigation keeps it alive between pages).
  *
- *   const rt = CourseRuntime.get();
+ *   import {getRuntime, ndarray, toTyped} from "./pyodide-runtime.js";
+ *   const rt = getRuntime();
  *   rt.onStatus(({state, detail}) => ...);          // "idle" | "loading" | "ready" | "error"
  *   const out = await rt.call("demos.imageops", "conv2d", [img, kernel], {stride: 2});
  *   rt.interrupt();                                   // stop a runaway computation
  *
  * Arrays travel as {__ndarray__: true, dtype, shape, data: TypedArray}; use
- * CourseRuntime.ndarray(typedArray, shape) to build one and CourseRuntime.toTyped(rec)
- * to read one back. Errors reject with an Error whose .python holds
- * {type, message, traceback}.
+ * ndarray(typedArray, shape) to build one and toTyped(rec) to read one back.
+ * Errors reject with an Error whose .python holds {type, message, traceback}.
  */
-(function () {
-  "use strict";
   // Everything is found relative to this script (assets/js/), not to the page: with
   // instant navigation the page's URL changes while the worker lives on.
-  const SITE_ROOT = new URL("../../", document.currentScript.src);
+  const SITE_ROOT = new URL("../../", import.meta.url);
 
   function metaContent(name) {
     const el = document.querySelector(`meta[name="${name}"]`);
@@ -168,17 +166,17 @@
   }
 
   let instance = null;
-  window.CourseRuntime = {
-    get() { return instance || (instance = new Runtime()); },
-    ndarray(data, shape) {
+  /** The one runtime of this tab (created on first use; nothing starts until start()). */
+  export function getRuntime() { return instance || (instance = new Runtime()); }
+  /** A typed array and its shape as the record the worker turns into a NumPy array. */
+  export function ndarray(data, shape) {
       const dtype = data instanceof Float32Array ? "<f4" : data instanceof Uint8Array ? "|u1" : "<f8";
       return {__ndarray__: true, dtype, shape, data};
-    },
-    toTyped(rec) {
+  }
+  /** An ndarray record from the worker as a typed array of its dtype. */
+  export function toTyped(rec) {
       const bytes = rec.data;
       const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       const Ctor = rec.dtype === "<f4" ? Float32Array : rec.dtype === "|u1" ? Uint8Array : Float64Array;
       return new Ctor(buf);
-    },
-  };
-})();
+  }

@@ -14,8 +14,8 @@
  * (1-based) is kept in the URL. Slides are a 1280×720 canvas scaled to the screen;
  * content taller than a slide is zoomed down (to MIN_FIT at most), then scrolls.
  */
-(function () {
-  "use strict";
+import {h} from "./dom.js";
+import {onEachPage} from "./pages.js";
 
   const W = 1280, H = 720;    // logical slide canvas, 16:9
   const BAR = 34;             // px under the slide: progress, controls, "N / M"
@@ -27,18 +27,6 @@
   const nativeReplaceState = History.prototype.replaceState;
 
   /* ---------- small helpers ---------- */
-
-  function h(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === false || v == null) continue;
-      if (k === "class") node.className = v;
-      else if (k === "text") node.textContent = v;
-      else node.setAttribute(k, v === true ? "" : v);
-    }
-    node.append(...children);
-    return node;
-  }
 
   /* Material Design Icons paths (the site's fonts may lack these symbols). */
   const ICONS = {
@@ -572,12 +560,9 @@
     if (current) current.destroy();
     current = setupPage();
   }
-  window.CourseSlides = {
+  export const CourseSlides = {
     enter(mode = "slides") { if (current) current.enter(mode); },
     exit() { if (current) current.exit(); },
     get deck() { return current && current.deck; },
   };
-  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(onDocument);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onDocument, {once: true});
-  else onDocument();
-})();
+  onEachPage(onDocument);

@@ -1,32 +1,15 @@
-/* CourseWidgets: small helpers shared by the course's live widgets (no build step).
+/* Small helpers shared by the course's live widgets (no build step).
  *
- *   const {h, uid, coalesce, guardKeys, imageSource, numberControl} = CourseWidgets;
+ *   import {h, uid, coalesce, guardKeys, imageSource, numberControl} from "./common.js";
  *
- * Load after demos.js and before the widgets (widgets/*.js). Everything here is
- * plain DOM: real <button>, <input>, <select> with <label for>, so each widget works by
- * keyboard and screen reader, and nothing depends on page scroll or fixed sizes (the
+ * Everything here is plain DOM: real <button>, <input>, <select> with <label for>, so
+ * each widget works by keyboard and screen reader, and nothing depends on page scroll or fixed sizes (the
  * same widget must work in reading mode and in slide mode).
  */
-(function () {
-  "use strict";
-  const SITE_ROOT = new URL("../../../", document.currentScript.src);
-  let counter = 0;
+import {h, uid} from "../dom.js";
+import {ndarray, toTyped} from "../pyodide-runtime.js";
 
-  /** Create an element: h("button", {type: "button", class: "x"}, "Texto"). */
-  function h(tag, attrs = {}, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "class") el.className = v;
-      else if (k === "text") el.textContent = v;
-      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? "" : v);
-    }
-    for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c);
-    return el;
-  }
-
-  const uid = (prefix) => `${prefix}-${++counter}`;
+  const SITE_ROOT = new URL("../../../", import.meta.url);
 
   /** Keys typed in our controls stay in the widget: slide navigation and Material's
    * shortcuts ("n", "p", "s", arrows) must not see them. Escape is let through: in slide
@@ -176,7 +159,7 @@
         return;
       }
       try {
-        const rec = CourseRuntime.ndarray(pixels.rgba, [pixels.height, pixels.width, 4]);
+        const rec = ndarray(pixels.rgba, [pixels.height, pixels.width, 4]);
         const prepare = () => rt.call("demos.samples", "prepare_photo", [rec]);
         // Another widget's "Detener" may restart Python under us: ask the new one.
         const out = await prepare().catch((err) => {
@@ -301,7 +284,7 @@
 
   /** ndarray record (2-D) -> array of rows. */
   function rows(rec) {
-    const data = CourseRuntime.toTyped(rec);
+    const data = toTyped(rec);
     const [r, c = 1] = rec.shape;
     return Array.from({length: r}, (_, i) => Array.from(data.slice(i * c, (i + 1) * c)));
   }
@@ -368,8 +351,7 @@
     return String(Object.is(r, -0) ? 0 : r);
   }
 
-  window.CourseWidgets = {
+  export {
     h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, fitCell,
-    onResize, rows, canvasFigure, placeErrors, fmt, player, SAMPLES, SITE_ROOT,
+    onResize, rows, canvasFigure, placeErrors, fmt, player, SAMPLES, SITE_ROOT, ndarray, toTyped,
   };
-})();

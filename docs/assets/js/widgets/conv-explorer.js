@@ -5,13 +5,11 @@
  *   <div class="demo" data-demo="conv-explorer" data-preset="sobel_x" data-sample="camera"></div>
  *
  * Every change asks for one update; at most one computation is in flight and the latest
- * settings win (CourseWidgets.coalesce). Bad input is explained inline by Python's
+ * settings win (coalesce in common.js). Bad input is explained inline by Python's
  * message and the widget keeps working.
  */
-(function () {
-  "use strict";
-  const {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, canvasFigure,
-         fmt, placeErrors} = CourseWidgets;
+import {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, canvasFigure,
+         fmt, placeErrors, rows} from "./common.js";
 
   /** 0.1111… -> "1/9", 0.0625 -> "1/16": presets read as the lectures write them. */
   function showValue(v) {
@@ -23,7 +21,7 @@
     return String(Number(v.toPrecision(6)));
   }
 
-  CourseDemos.register("conv-explorer", (el, rt, ui) => {
+export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
     guardKeys(el);
     let size = 3;
     let cells = [];  // rows of <input>
@@ -65,7 +63,7 @@
     function applyPreset(name) {
       const p = presets.find((q) => q.name === name);
       if (!p) return;
-      const values = CourseWidgets.rows(p.kernel).map((row) => row.map(showValue));
+      const values = rows(p.kernel).map((row) => row.map(showValue));
       size = values.length;
       sizeSel.value = String(size);
       presetSel.value = name;
@@ -180,5 +178,4 @@
       update();
     }).catch((err) => ui.error(err));
     source.start();
-  });
-})();
+}};

@@ -6,9 +6,7 @@
  *   <div class="demo" data-demo="conv-steps"></div>                 (seed 004's 5×5 example)
  *   <div class="demo" data-demo="conv-steps" data-matrix="[[...]]" data-kernel="[[...]]"></div>
  */
-(function () {
-  "use strict";
-  const {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player} = CourseWidgets;
+import {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player, ndarray} from "./common.js";
 
   const MATRICES = {
     seed004: {
@@ -24,12 +22,12 @@
 
   const par = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));  // (-1)×(-1), not -1×-1
 
-  CourseDemos.register("conv-steps", (el, rt, ui) => {
+export default {name: "conv-steps", mount(el, {runtime: rt, ui}) {
     guardKeys(el);
     const preset = MATRICES[el.dataset.matrix] || MATRICES.seed004;
     const image = parseMatrix(el.dataset.matrix && !MATRICES[el.dataset.matrix] ? el.dataset.matrix : "", preset.image);
     const kernel = parseMatrix(el.dataset.kernel, preset.kernel);
-    const asRec = (m) => CourseRuntime.ndarray(Float64Array.from(m.flat()), [m.length, m[0].length]);
+    const asRec = (m) => ndarray(Float64Array.from(m.flat()), [m.length, m[0].length]);
 
     const strideId = uid("cw-s"), padId = uid("cw-p");
     const strideSel = h("select", {id: strideId}, [1, 2].map((n) => h("option", {value: n}, String(n))));
@@ -107,6 +105,4 @@
     padSel.addEventListener("change", update);
     onResize(el, () => draw(steps.index));
     update();
-  });
-
-})();
+}};

@@ -4,9 +4,7 @@
  *
  *   <div class="demo" data-demo="output-size-quiz"></div>
  */
-(function () {
-  "use strict";
-  const {h, uid, guardKeys, coalesce, placeErrors} = CourseWidgets;
+import {h, uid, guardKeys, coalesce, placeErrors} from "./common.js";
 
   const FIELDS = [
     ["n", "Entrada n", 32], ["k", "Núcleo k", 5], ["stride", "Paso s", 1],
@@ -19,7 +17,7 @@
       + "¿De qué tamaño es su ventana (k)?"],
   ];
 
-  CourseDemos.register("output-size-quiz", (el, rt, ui) => {
+export default {name: "output-size-quiz", mount(el, {runtime: rt, ui}) {
     guardKeys(el);
     const inputs = {};
     const calc = h("fieldset", {class: "cw-fieldset"}, h("legend", {text: "Calculadora del tamaño de salida"}));
@@ -99,5 +97,4 @@
       });
       el.append(form);
     });
-  });
-})();
+}};

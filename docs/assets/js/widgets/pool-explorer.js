@@ -3,15 +3,13 @@
  *
  *   <div class="demo" data-demo="pool-explorer" data-sample="chelsea"></div>
  */
-(function () {
-  "use strict";
-  const {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, fitCell,
-         onResize, rows, canvasFigure, fmt, placeErrors} = CourseWidgets;
+import {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, fitCell,
+         onResize, rows, canvasFigure, fmt, placeErrors, ndarray} from "./common.js";
 
   // The 4×4 example of the lectures (CS231n): 2×2 max pooling with stride 2 gives [[6, 8], [3, 4]].
   const MATRIX = [[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]];
 
-  CourseDemos.register("pool-explorer", (el, rt, ui) => {
+export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
     guardKeys(el);
     const modeId = uid("cw-mode");
     const mode = h("select", {id: modeId},
@@ -63,7 +61,7 @@
         return;
       }
       const func = mode.value === "max" ? "max_pool2d" : "avg_pool2d";
-      const matrixRec = CourseRuntime.ndarray(Float64Array.from(MATRIX.flat()), [4, 4]);
+      const matrixRec = ndarray(Float64Array.from(MATRIX.flat()), [4, 4]);
       const img = source.current();
       const [m, p] = await Promise.allSettled([
         rt.call("demos.imageops", func, [matrixRec, s.value, st.value]),
@@ -118,5 +116,4 @@
     const update = coalesce(el, compute);
     source.start();
     update();
-  });
-})();
+}};

@@ -6,9 +6,7 @@
  *
  *   <div class="demo" data-demo="python-cell" data-sample="astronaut"></div>
  */
-(function () {
-  "use strict";
-  const {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors} = CourseWidgets;
+import {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors} from "./common.js";
 
   const EXAMPLE = [
     "# img: la foto actual, un arreglo de NumPy (alto × ancho, o alto × ancho × 3)",
@@ -19,7 +17,7 @@
     "",
   ].join("\n");
 
-  CourseDemos.register("python-cell", (el, rt, ui) => {
+export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
     guardKeys(el);
     const codeId = uid("cw-code"), helpId = uid("cw-help");
     const code = h("textarea", {id: codeId, class: "cw-code", spellcheck: "false", autocapitalize: "off",
@@ -117,5 +115,4 @@
       }
     });
     source.start();
-  });
-})();
+}};

@@ -5,9 +5,7 @@
  *
  *   <div class="demo" data-demo="transposed-steps"></div>    (seed 001: [[0,1],[2,3]] * [[1,2],[3,4]])
  */
-(function () {
-  "use strict";
-  const {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player} = CourseWidgets;
+import {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player, ndarray} from "./common.js";
 
   const SEED001 = {image: [[0, 1], [2, 3]], kernel: [[1, 2], [3, 4]]};
 
@@ -16,11 +14,11 @@
     try { return JSON.parse(text); } catch (err) { return fallback; }
   }
 
-  CourseDemos.register("transposed-steps", (el, rt, ui) => {
+export default {name: "transposed-steps", mount(el, {runtime: rt, ui}) {
     guardKeys(el);
     const image = parseMatrix(el.dataset.matrix, SEED001.image);
     const kernel = parseMatrix(el.dataset.kernel, SEED001.kernel);
-    const asRec = (m) => CourseRuntime.ndarray(Float64Array.from(m.flat()), [m.length, m[0].length]);
+    const asRec = (m) => ndarray(Float64Array.from(m.flat()), [m.length, m[0].length]);
 
     const strideId = uid("cw-s");
     const strideSel = h("select", {id: strideId}, [1, 2].map((n) => h("option", {value: n}, String(n))));
@@ -92,5 +90,4 @@
     strideSel.addEventListener("change", update);
     onResize(el, () => draw(steps.index));
     update();
-  });
-})();
+}};
