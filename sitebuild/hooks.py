@@ -16,17 +16,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from sitebuild import captions, exercises, generated, links, vendor
+from sitebuild import captions, exercises, generated, links, sw, vendor
 
 ROOT = Path(__file__).resolve().parents[1]
 
 DEMOS_DIR = ROOT / "demos"
 _dist: Path | None = None
+_serving = False
 
 
 def demo_files() -> list[str]:
     """The Python files of demos/ that the browser loads into Pyodide."""
     return sorted(p.name for p in DEMOS_DIR.glob("*.py"))
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
 
 
 def on_config(config):
@@ -43,6 +49,14 @@ def on_config(config):
         _dist = vendor.prepare()
     except vendor.VendorError as exc:
         raise PluginError(str(exc)) from exc
+    # The offline cache: on for builds, off for `mkdocs serve` (a service worker would
+    # keep serving the previous edit); COURSE_SW=1/0 forces it either way.
+    config.extra["service_worker"] = os.environ.get("COURSE_SW", "0" if _serving else "1") == "1"
+    config.extra["runtime_cache"] = sw.runtime_cache_name(_dist / "pyodide")
+    if source == "self":
+        config.extra["runtime_files"] = [
+            rel.removeprefix("pyodide/") for rel in vendor.dist_files(_dist) if rel.startswith("pyodide/")
+        ]
     return config
 
 
@@ -91,3 +105,12 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     return captions.strip_cdn_urls(output)
+
+
+def on_post_build(config):
+    if not config.extra.get("service_worker"):
+        return
+    try:
+        sw.build(Path(config["site_dir"]), config.extra["runtime_cache"])
+    except sw.ServiceWorkerError as exc:
+        raise PluginError(str(exc)) from exc

@@ -134,3 +134,59 @@ def test_axe_no_serious_violations(server, site_dir, browser, axe, scheme):
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("sub_path", ["", "curso/"])
+def test_site_link_keeps_instant_navigation_and_python_on_any_host(site_dir, tmp_path, context, sub_path):
+    """Served on a random port (and under /curso/, like a GitHub project site), a site
+    link swaps the page without a reload and the tab's Python worker lives on."""
+    if sub_path:
+        root = tmp_path / "root"
+        root.mkdir()
+        (root / sub_path.rstrip("/")).symlink_to(site_dir, target_is_directory=True)
+    srv = SiteServer(root if sub_path else site_dir)
+    try:
+        page = context.new_page()
+        wasm = []
+        page.on("request", lambda r: r.url.endswith("pyodide.asm.wasm") and wasm.append(r.url))
+        page.goto(srv.url + sub_path + "laboratorio/")
+        assert wait_for_demo(page, '[data-demo="conv-proof"]') == "ready"
+        page.evaluate("window.__sameDocument = true")  # a full reload would drop it
+        page.click('.md-sidebar--primary a.md-nav__link[href$="lectures/02-convolucion/"]')
+        page.wait_for_url(srv.url + sub_path + "lectures/02-convolucion/")
+        assert wait_for_demo(page, ".demo[data-demo]") == "ready"
+        assert page.evaluate("window.__sameDocument === true"), "the site link reloaded the page"
+        assert len(wasm) == 1, f"Python runtime requested again: {wasm}"
+    finally:
+        srv.close()
+
+
+def test_math_in_headings_is_typeset_in_toc_and_search(server, context):
+    """Lecture 7's «predecir \\(\\varepsilon\\)» shows as a formula, not as TeX source."""
+    page = context.new_page()
+    page.goto(server.url + "lectures/07-generativos/")
+    link = page.locator('.md-sidebar--secondary .md-nav--secondary a[href$="#aprender-a-quitar-ruido-predecir-varepsilon"]')
+    link.locator(".katex").first.wait_for(state="attached")
+    assert "\\(" not in link.inner_text() and "varepsilon" not in link.inner_text()
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").press_sequentially("predecir")
+    results = page.locator(".md-search-result__list")
+    results.locator(".katex").first.wait_for(state="attached")
+    assert "\\(" not in results.inner_text()
+
+
+def test_wide_tables_scroll_inside_their_box_on_a_phone(server, browser):
+    ctx = browser.new_context(viewport={"width": 375, "height": 740}, service_workers="block")
+    try:
+        page = ctx.new_page()
+        page.goto(server.url + "lectures/02-convolucion/")
+        page.wait_for_selector(".md-typeset__scrollwrap .katex")
+        widths = page.evaluate("""() => ({
+            page: document.documentElement.scrollWidth,
+            view: innerWidth,
+            wideTables: [...document.querySelectorAll('.md-typeset__scrollwrap')]
+                .filter((w) => w.scrollWidth > w.clientWidth + 1).length })""")
+        assert widths["wideTables"] >= 1, "no table is wider than the phone: the test proves nothing"
+        assert widths["page"] <= widths["view"], f"the page is {widths['page']} px wide on a {widths['view']} px phone"
+    finally:
+        ctx.close()

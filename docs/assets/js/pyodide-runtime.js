@@ -20,6 +20,30 @@
     return el ? el.content : "";
   }
 
+  /** URLs of the self-hosted runtime (empty with the CDN), listed by the site build. */
+  function runtimeFileURLs(indexURL) {
+    const el = document.querySelector('meta[name="course-runtime-cache"]');
+    const names = el && el.dataset.files ? el.dataset.files.split(",").filter(Boolean) : [];
+    return names.map((n) => new URL(n, indexURL).href);
+  }
+
+  /** Once Python has run, keep its files in the service worker's runtime cache, so a
+   * reload without network still runs the demos. The first visit's worker started
+   * before the service worker took control, so its requests were not cached: the
+   * service worker copies them (assets/js/sw-runtime.js). */
+  function keepOffline(urls) {
+    const el = document.querySelector('meta[name="course-runtime-cache"]');
+    const sw = navigator.serviceWorker;
+    if (!el || !el.content || !urls.length || !sw || !metaContent("course-sw")) return;
+    sw.ready.then((reg) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (event) => {
+        if (event.data && event.data.ok) document.documentElement.dataset.courseOffline = "python";
+      };
+      reg.active.postMessage({type: "CACHE_RUNTIME", cache: el.content, urls}, [channel.port2]);
+    });
+  }
+
   class Runtime {
     constructor() {
       this.state = "idle";
@@ -53,6 +77,9 @@
       // Python files of demos/ that the worker writes into Pyodide's file system
       // (listed by the site build, so a new demo module needs no change here).
       const files = metaContent("course-demo-files").split(",").filter(Boolean);
+      // The NumPy wheel is fetched while Pyodide boots, not after it (cold start).
+      const runtimeFiles = runtimeFileURLs(indexURL);
+      const prefetch = runtimeFiles.filter((u) => u.endsWith(".whl"));
       this.readyPromise = new Promise((resolve, reject) => {
         if (typeof Worker === "undefined") {
           const why = "Este navegador no admite Web Workers.";
@@ -76,7 +103,7 @@
           const msg = event.data;
           if (msg.type === "status") {
             this.setStatus(msg.state, msg.detail);
-            if (msg.state === "ready") resolve(this);
+            if (msg.state === "ready") { resolve(this); keepOffline(runtimeFiles); }
             if (msg.state === "error") reject(new Error(msg.detail));
           } else if (msg.type === "result" || msg.type === "error") {
             const p = this.pending.get(msg.id);
@@ -96,7 +123,7 @@
           reject(new Error(why));
         };
         this.setStatus("loading", "Cargando Python (Pyodide)…");
-        worker.postMessage({type: "init", indexURL, demosBase, files,
+        worker.postMessage({type: "init", indexURL, demosBase, files, prefetch,
                             interruptBuffer: this.interruptBuffer});
       });
       this.readyPromise.catch(() => {});  // callers see the rejection; avoid noise

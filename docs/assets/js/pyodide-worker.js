@@ -1,7 +1,7 @@
 /* Runs Pyodide + NumPy off the main thread, so the page never freezes while
  * ~15 MB of WebAssembly load or while a demo computes.
  * Protocol (postMessage):
- *   in  {type:"init", indexURL, demosBase, files, interruptBuffer?}
+ *   in  {type:"init", indexURL, demosBase, files, prefetch, interruptBuffer?}
  *   in  {type:"call", id, module, func, args, kwargs}
  *   out {type:"status", state:"loading"|"ready"|"error", detail}
  *   out {type:"result", id, value} | {type:"error", id, error:{type, message, traceback}}
@@ -15,16 +15,23 @@ function post(msg) { self.postMessage(msg); }
 async function init(msg) {
   try {
     post({type: "status", state: "loading", detail: "Cargando Python (Pyodide)…"});
+    // Everything the demos need is requested at once: the NumPy wheel and the demo
+    // files download while the WebAssembly runtime streams and compiles.
+    const early = (msg.prefetch || []).map((url) => fetch(url).then((r) => r.arrayBuffer()).catch(() => null));
+    const sources = msg.files.map((name) => fetch(msg.demosBase + name).then((resp) => {
+      if (!resp.ok) throw new Error(`No se pudo descargar demos/${name} (HTTP ${resp.status})`);
+      return resp.text();
+    }));
+    sources.forEach((p) => p.catch(() => {}));  // reported below, once
     importScripts(msg.indexURL + "pyodide.js");
-    pyodide = await loadPyodide({indexURL: msg.indexURL, packages: ["numpy"]});
+    pyodide = await loadPyodide({indexURL: msg.indexURL});
+    await Promise.all(early);
+    await pyodide.loadPackage("numpy", {messageCallback: () => {}});
     if (msg.interruptBuffer) pyodide.setInterruptBuffer(msg.interruptBuffer);
     post({type: "status", state: "loading", detail: "Cargando las demos…"});
     pyodide.FS.mkdirTree("/home/pyodide/demos");
-    for (const name of msg.files) {
-      const resp = await fetch(msg.demosBase + name);
-      if (!resp.ok) throw new Error(`No se pudo descargar demos/${name} (HTTP ${resp.status})`);
-      pyodide.FS.writeFile("/home/pyodide/demos/" + name, await resp.text());
-    }
+    const texts = await Promise.all(sources);
+    msg.files.forEach((name, i) => pyodide.FS.writeFile("/home/pyodide/demos/" + name, texts[i]));
     pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
     bridge = pyodide.pyimport("demos.bridge");
     const version = pyodide.runPython("import numpy; numpy.__version__");

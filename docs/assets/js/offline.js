@@ -1,0 +1,70 @@
+/* Registers the service worker that keeps the course usable offline (sitebuild/sw.py
+ * builds it with Workbox), and tells the reader when a new version of the course has
+ * been downloaded: the new cache takes over only when they accept, so a lecture in
+ * progress never changes under the teacher's feet. */
+(function () {
+  "use strict";
+  const meta = document.querySelector('meta[name="course-sw"]');
+  if (!meta || !meta.content || !("serviceWorker" in navigator)) return;
+  const swURL = new URL(meta.content, location.href);
+  let accepted = false;
+
+  function notice(text, action) {
+    let box = document.querySelector(".course-notice");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "course-notice";
+      box.setAttribute("role", "status");
+      document.body.append(box);
+    }
+    box.textContent = text;
+    if (action) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button md-button--primary";
+      button.textContent = action.label;
+      button.addEventListener("click", action.run);
+      box.append(" ", button);
+    }
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "course-notice__close";
+    close.setAttribute("aria-label", "Cerrar aviso");
+    close.textContent = "×";
+    close.addEventListener("click", () => box.remove());
+    box.append(close);
+    return box;
+  }
+
+  function offerUpdate(worker) {
+    const box = notice("Hay una versión nueva del curso, ya descargada.", {
+      label: "Actualizar",
+      run() {
+        accepted = true;
+        worker.postMessage({type: "SKIP_WAITING"});
+      },
+    });
+    box.dataset.kind = "update";
+  }
+
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (accepted) location.reload();
+  });
+
+  navigator.serviceWorker.register(swURL.href).then((reg) => {
+    if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
+    reg.addEventListener("updatefound", () => {
+      const worker = reg.installing;
+      if (!worker) return;
+      worker.addEventListener("statechange", () => {
+        if (worker.state !== "installed") return;
+        if (navigator.serviceWorker.controller) offerUpdate(worker);
+        else {
+          const box = notice("El curso ya está guardado en este navegador: funciona sin conexión.");
+          box.dataset.kind = "offline-ready";
+          setTimeout(() => box.dataset.kind === "offline-ready" && box.remove(), 8000);
+        }
+      });
+    });
+  }).catch(() => { /* no offline copy (private mode, http on another host): the site still works */ });
+})();

@@ -1,0 +1,67 @@
+"""Offline after the first visit: the service worker (Workbox, sitebuild/sw.py) keeps the
+pages, the assets and, once a demo has run, the Python runtime."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import SiteServer, wait_for_demo
+
+SEED_004_RESULT = [4, 3, 4, 2, 4, 3, 2, 3, 4]
+DEMO = '[data-demo="conv-proof"]'
+
+
+def visit_until_cached(page, url):
+    page.goto(url)
+    assert wait_for_demo(page, DEMO) == "ready"
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => document.documentElement.dataset.courseOffline === 'python'")
+
+
+def test_visited_page_reloads_offline_and_its_demo_computes(server, context):
+    page = context.new_page()
+    visit_until_cached(page, server.url + "laboratorio/")
+    context.set_offline(True)
+    try:
+        page.reload()
+        assert wait_for_demo(page, DEMO) == "ready"
+        page.wait_for_function(f"() => document.querySelector('{DEMO}').dataset.result")
+        assert json.loads(page.get_attribute(DEMO, "data-result")) == SEED_004_RESULT
+        assert page.locator("article h1").inner_text().startswith("Laboratorio")
+        # Another page of the site, never opened, is in the precache too.
+        page.goto(server.url + "lectures/03-clasificacion/")
+        assert page.locator("article h1").count() == 1
+    finally:
+        context.set_offline(False)
+
+
+def test_a_new_build_replaces_the_cache_and_says_so(site_dir, tmp_path, context):
+    """A changed file gives a new service worker; the page offers it in Spanish and,
+    accepted, shows the new content from the new cache."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(site_dir, site)
+    srv = SiteServer(site)
+    try:
+        page = context.new_page()
+        visit_until_cached(page, srv.url + "laboratorio/")
+        index = site / "laboratorio" / "index.html"
+        index.write_text(index.read_text().replace("</h1>", " (versión 2)</h1>", 1))
+        sw = site / "sw.js"
+        # The build's precache manifest records each file's revision: bump this one.
+        text = sw.read_text()
+        text, n = re.subn(r'(url:"laboratorio/index\.html",revision:")[0-9a-f]+"', r'\g<1>0000new"', text)
+        assert n == 1, "precache entry for laboratorio/index.html not found in sw.js"
+        sw.write_text(text)
+        page.reload()
+        assert "versión 2" not in page.locator("article h1").inner_text()  # still the cached build
+        page.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        notice = page.locator('.course-notice[data-kind="update"]')
+        notice.wait_for()
+        assert "versión nueva del curso" in notice.inner_text()
+        notice.get_by_role("button", name="Actualizar").click()
+        page.wait_for_function("() => (document.querySelector('article h1') || {}).textContent?.includes('versión 2')")
+    finally:
+        srv.close()
