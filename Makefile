@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help venv vendor data chromium site serve test bench figures figures-quick clean
+.PHONY: help venv node vendor data chromium site serve test bench figures figures-quick clean
 
 help:
 	@echo "make serve    build and serve the site on http://127.0.0.1:8000 (live reload)"
@@ -27,7 +27,14 @@ $(STAMP): requirements.txt
 
 venv: $(STAMP)
 
-vendor: venv
+# Node's npm fetches the pinned browser packages (Pyodide, KaTeX, CodeMirror, Workbox).
+node:
+	@if ! command -v npm >/dev/null; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+
+vendor: venv node
 	$(PY) -m sitebuild.vendor
 	$(PY) -m sitebuild.editor
 
