@@ -2,7 +2,8 @@
 
 Why: JavaScript passes images as typed arrays and gets typed arrays back; this module
 turns `{"__ndarray__": True, "dtype", "shape", "data"}` records into NumPy arrays and
-back, and formats Python errors so a student can read them in the page.
+back, and turns any Python error into one record (`record`) that the page shows and
+marks without reading its text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import traceback
 from typing import Any
 
 import numpy as np
+
+from demos.errors import INTERRUPTED, InputError
 
 ALLOWED_MODULES = ("demos.",)
 
@@ -54,8 +57,8 @@ def encode(obj: Any) -> Any:
 def call(module: str, func: str, args: Any = (), kwargs: Any = None) -> Any:
     """Call `module.func(*args, **kwargs)` for a module of the demos package.
 
-    Never raises: an exception comes back as `{"__error__": {type, message, traceback}}`
-    so the page can show it inline and the widget keeps working.
+    Never raises: an exception comes back as `{"__error__": record(exc)}` so the page can
+    show it inline and the widget keeps working.
     """
     try:
         if not module.startswith(ALLOWED_MODULES):
@@ -63,14 +66,37 @@ def call(module: str, func: str, args: Any = (), kwargs: Any = None) -> Any:
         fn = getattr(importlib.import_module(module), func)
         return encode(fn(*decode(args or []), **decode(kwargs or {})))
     except BaseException as exc:  # KeyboardInterrupt too: the reader pressed "Detener"
-        return {"__error__": describe_error(exc)}
+        return {"__error__": record(exc)}
 
 
-def describe_error(exc: BaseException) -> dict:
-    """An exception as {type, message, traceback}, without the bridge's own frames."""
-    tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
-    lines = [line for line in tb if "demos/bridge.py" not in line]
-    message = str(exc)
+def record(exc: BaseException, *, only_file: str | None = None) -> dict[str, Any]:
+    """Any exception as the record the page reads (the one Python->JS error format).
+
+    {kind: "input" | "interrupted" | "python", message, field, cell, code, line, type,
+    traceback}: `kind` says how to show it (an InputError is the reader's input, shown as
+    its message alone and marked at its field or cell), `line` is the line of
+    `only_file` where it happened. The traceback keeps only the frames of `only_file`
+    when given (the reader's own code), else all but the bridge's own.
+    """
+    te = traceback.TracebackException.from_exception(exc)
+    if only_file is None:
+        frames = [f for f in te.stack if not f.filename.endswith("demos/bridge.py")]
+    else:
+        frames = [f for f in te.stack if f.filename == only_file]
+        te.__cause__ = te.__context__ = None
+    te.stack = traceback.StackSummary.from_list(frames)
+    line = None
+    if only_file is not None:
+        line = exc.lineno if isinstance(exc, SyntaxError) else (frames[-1].lineno if frames else None)
     if isinstance(exc, KeyboardInterrupt):
-        message = "Ejecución interrumpida por el lector."
-    return {"type": type(exc).__name__, "message": message, "traceback": "".join(lines)}
+        kind, message = "interrupted", INTERRUPTED
+    elif isinstance(exc, InputError):
+        kind, message = "input", str(exc)
+    else:
+        kind, message = "python", str(exc)
+    return {
+        "kind": kind, "message": message, "type": type(exc).__name__,
+        "field": getattr(exc, "field", None), "cell": list(exc.cell) if getattr(exc, "cell", None) else None,
+        "code": getattr(exc, "code", None) or ("interrupted" if kind == "interrupted" else None),
+        "line": line, "traceback": "" if kind != "python" else "".join(te.format()),
+    }

@@ -14,8 +14,9 @@ Conventions, as in deep-learning frameworks (and the lectures):
   its own (``groups=C`` in PyTorch), so an RGB image gives an RGB output.
 * Results are float32 when the image is float32 (fast in the browser) and float64
   otherwise (integer, boolean or float64 images).
-* Bad arguments raise ``ValueError`` with a message in Spanish meant for a student:
-  the widgets show it as it is.
+* Bad arguments raise ``demos.errors.InputError`` (a ``ValueError``) with a message in
+  Spanish meant for a student, which the widgets show as it is, and the parameter
+  (``field``) or kernel cell (``cell``) at fault, which they mark.
 """
 
 from __future__ import annotations
@@ -29,15 +30,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from demos.errors import InputError
+
 __all__ = [
     "KERNELS", "KERNEL_LABELS", "ConvStep", "TransposeStep",
     "output_size", "transposed_output_size", "pad2d",
     "conv2d", "conv2d_steps", "conv_transpose2d", "conv_transpose2d_steps",
-    "max_pool2d", "avg_pool2d", "parse_kernel",
+    "max_pool2d", "avg_pool2d", "parse_kernel", "parse_kernel_rows",
     "to_grayscale", "normalize_for_display", "downscale",
 ]
 
 FloatArray = NDArray[np.floating]
+MAX_INT = 1_000_000  # larger sizes, strides or paddings are typos, and would exhaust memory
 
 # Spanish names of the integer hyper-parameters, as the lectures call them.
 _PARAM_LABELS = {
@@ -63,12 +67,18 @@ def _show(value: Any) -> str:
 
 
 def _int_param(value: Any, name: str, minimum: int) -> int:
-    """An integer hyper-parameter >= minimum; 2.0 is accepted because JS numbers are floats."""
+    """An integer hyper-parameter in [minimum, MAX_INT]; 2.0 is accepted because JS numbers
+    are floats. A huge value is refused by its size, never echoed with its 300 digits."""
     is_int = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    is_real = isinstance(value, (float, np.floating)) or is_int
+    if is_real and value > MAX_INT:
+        raise InputError(f"{_PARAM_LABELS[name]} es demasiado grande: el máximo es "
+                         f"{MAX_INT:_}".replace("_", " "), field=name, code="too_large")
     is_whole_float = isinstance(value, (float, np.floating)) and float(value).is_integer()
     if not (is_int or is_whole_float) or value < minimum:
-        raise ValueError(f"{_PARAM_LABELS[name]} debe ser un entero mayor o igual que "
-                         f"{minimum}; se recibió {_show(value)}")
+        raise InputError(f"{_PARAM_LABELS[name]} debe ser un entero mayor o igual que "
+                         f"{minimum}; se recibió {_show(value)}", field=name,
+                         code="too_small" if is_real and value < minimum else "not_integer")
     return int(value)
 
 
@@ -81,11 +91,12 @@ def _numeric(x: ArrayLike, what: str) -> np.ndarray:
     try:
         a = np.asarray(x)
     except ValueError:  # ragged nested lists
-        raise ValueError(f"Las filas de {what} tienen longitudes distintas") from None
+        raise InputError(f"Las filas de {what} tienen longitudes distintas",
+                         code="ragged") from None
     if a.dtype != np.bool_ and not (np.issubdtype(a.dtype, np.integer)
                                     or np.issubdtype(a.dtype, np.floating)):
-        raise ValueError(f"{what[0].upper()}{what[1:]} debe contener números reales; "
-                         f"se recibió un arreglo de tipo {a.dtype}")
+        raise InputError(f"{what[0].upper()}{what[1:]} debe contener números reales; "
+                         f"se recibió un arreglo de tipo {a.dtype}", code="not_a_number")
     return a
 
 
@@ -94,30 +105,48 @@ def _as_image(x: ArrayLike, *, channels: bool = True) -> FloatArray:
     a = _numeric(x, "la imagen")
     allowed = (2, 3) if channels else (2,)
     if a.size == 0:
-        raise ValueError(f"La imagen está vacía (forma {a.shape})")
+        raise InputError(f"La imagen está vacía (forma {a.shape})", field="image", code="empty")
     if a.ndim not in allowed:
         expected = ("2-D (alto × ancho) o 3-D (alto × ancho × canales)" if channels
                     else "2-D (alto × ancho), en escala de grises")
-        raise ValueError(f"La imagen debe ser {expected}; tiene {_dims(a.ndim)} "
-                         f"(forma {a.shape})")
+        raise InputError(f"La imagen debe ser {expected}; tiene {_dims(a.ndim)} "
+                         f"(forma {a.shape})", field="image", code="bad_shape")
     a = a.astype(np.float32 if a.dtype == np.float32 else np.float64, copy=False)
     if not np.isfinite(a).all():
-        raise ValueError("La imagen contiene NaN o infinito")
+        raise InputError("La imagen contiene NaN o infinito", field="image", code="not_finite")
     return a
+
+
+def _largest_cell(w: np.ndarray) -> tuple[int, int]:
+    """(row, col) from 0 of the kernel entry with the largest magnitude: the overflow's cause."""
+    return tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(w)), w.shape))  # type: ignore[return-value]
+
+
+def _overflow(w: np.ndarray) -> InputError:
+    r, c = _largest_cell(w)
+    return InputError(f"La celda ({r + 1}, {c + 1}) del núcleo vale {w[r, c]:.3g}: con un valor "
+                      f"tan grande la salida se desborda (sale infinito). Usa valores más "
+                      f"pequeños", field="kernel", cell=(r, c), code="overflow")
 
 
 def _as_kernel(k: ArrayLike, dtype: type = np.float64) -> FloatArray:
     """Validate a 2-D kernel and return it in the image's dtype."""
     a = _numeric(k, "el núcleo")
     if a.size == 0:
-        raise ValueError("El núcleo está vacío")
+        raise InputError("El núcleo está vacío", field="kernel", code="empty")
     if a.ndim != 2:
-        raise ValueError(f"El núcleo debe ser una matriz 2-D (filas × columnas); tiene "
-                         f"{_dims(a.ndim)} (forma {a.shape})")
+        raise InputError(f"El núcleo debe ser una matriz 2-D (filas × columnas); tiene "
+                         f"{_dims(a.ndim)} (forma {a.shape})", field="kernel", code="bad_shape")
     a = a.astype(np.float64, copy=False)
     if not np.isfinite(a).all():
-        raise ValueError("El núcleo contiene NaN o infinito")
-    return a.astype(dtype, copy=False)
+        bad = np.argwhere(~np.isfinite(a))[0]
+        raise InputError("El núcleo contiene NaN o infinito", field="kernel",
+                         cell=(bad[0], bad[1]), code="not_finite")
+    with np.errstate(over="ignore"):
+        cast = a.astype(dtype, copy=False)
+    if not np.isfinite(cast).all():  # 1e308 fits a float64 but not the float32 of a photo
+        raise _overflow(a)
+    return cast
 
 
 def _check_fits(image_hw: tuple[int, int], kernel_hw: tuple[int, int],
@@ -128,8 +157,9 @@ def _check_fits(image_hw: tuple[int, int], kernel_hw: tuple[int, int],
     if eff[0] > padded[0] or eff[1] > padded[1]:
         kernel = "El núcleo dilatado" if dilation > 1 else "El núcleo"
         image = "la imagen con relleno" if padding > 0 else "la imagen"
-        raise ValueError(f"{kernel} ({eff[0]}×{eff[1]}) es mayor que {image} "
-                         f"({padded[0]}×{padded[1]})")
+        raise InputError(f"{kernel} ({eff[0]}×{eff[1]}) es mayor que {image} "
+                         f"({padded[0]}×{padded[1]})", field="dilation" if dilation > 1 else "kernel",
+                         code="does_not_fit")
     return eff  # type: ignore[return-value]
 
 
@@ -144,7 +174,8 @@ def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int
     eff = d * (k - 1) + 1
     if eff > n + 2 * p:
         kernel = "El núcleo dilatado" if d > 1 else "El núcleo"
-        raise ValueError(f"{kernel} ({eff}) es mayor que la entrada con relleno ({n + 2 * p})")
+        raise InputError(f"{kernel} ({eff}) es mayor que la entrada con relleno ({n + 2 * p})",
+                         field="dilation" if d > 1 else "k", code="does_not_fit")
     return (n + 2 * p - eff) // s + 1
 # --8<-- [end:output-size]
 
@@ -157,13 +188,14 @@ def transposed_output_size(n: int, k: int, stride: int = 1, padding: int = 0,
     d = _int_param(dilation, "dilation", 1)
     op = _int_param(output_padding, "output_padding", 0)
     if op >= max(s, d):  # the same rule as PyTorch: it only picks among sizes that stride hides
-        raise ValueError(f"El relleno de salida (output_padding) debe ser menor que el paso "
+        raise InputError(f"El relleno de salida (output_padding) debe ser menor que el paso "
                          f"(stride) o la dilatación; se recibió {op} con paso {s} y "
-                         f"dilatación {d}")
+                         f"dilatación {d}", field="output_padding", code="too_large")
     size = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
     if size < 1:
-        raise ValueError(f"El relleno (padding) {p} es demasiado grande: la salida de la "
-                         f"convolución transpuesta tendría tamaño {size}")
+        raise InputError(f"El relleno (padding) {p} es demasiado grande: la salida de la "
+                         f"convolución transpuesta tendría tamaño {size}", field="padding",
+                         code="too_large")
     return size
 
 
@@ -207,6 +239,8 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: int = 0,
             if i or j:
                 np.multiply(_tap(ap, i * d, j * d, s, out_h, out_w), w[i, j], out=buf)
                 out += buf
+    if not np.isfinite(out).all():  # finite inputs, infinite sums: the kernel is too large
+        raise _overflow(w)
     return out
 # --8<-- [end:conv2d]
 
@@ -226,8 +260,8 @@ class ConvStep:
 def _check_steps(count: int, max_steps: int) -> None:
     limit = _int_param(max_steps, "max_steps", 1)
     if count > limit:
-        raise ValueError(f"El paso a paso admite como máximo {limit} pasos y aquí habría "
-                         f"{count}: usa una imagen más pequeña")
+        raise InputError(f"El paso a paso admite como máximo {limit} pasos y aquí habría "
+                         f"{count}: usa una imagen más pequeña", field="image", code="too_large")
 
 
 def conv2d_steps(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: int = 0,
@@ -326,8 +360,8 @@ def _pool(x: ArrayLike, size: int, stride: int | None,
     n = _int_param(size, "size", 1)
     s = n if stride is None else _int_param(stride, "stride", 1)
     if n > a.shape[0] or n > a.shape[1]:
-        raise ValueError(f"La ventana de pooling ({n}×{n}) es mayor que la imagen "
-                         f"({a.shape[0]}×{a.shape[1]})")
+        raise InputError(f"La ventana de pooling ({n}×{n}) es mayor que la imagen "
+                         f"({a.shape[0]}×{a.shape[1]})", field="size", code="does_not_fit")
     out_h, out_w = (a.shape[0] - n) // s + 1, (a.shape[1] - n) // s + 1  # floor mode
     out = _tap(a, 0, 0, s, out_h, out_w).copy()
     for i in range(n):
@@ -392,12 +426,13 @@ _BRACKET_ROW = re.compile(r"\[([^\[\]]*)\]")
 _CELL_SEP = re.compile(r"[,\s]+")
 
 
-def _text_rows(text: str) -> list[list[str]]:
+def parse_kernel_rows(text: str) -> list[list[str]]:
     """Split typed text into rows of tokens: lines or ';' separate rows, or [..] groups."""
     if "[" in text or "]" in text:
         if text.count("[") != text.count("]"):
-            raise ValueError(f"Los corchetes del núcleo no están balanceados: hay "
-                             f"{text.count('[')} '[' y {text.count(']')} ']'")
+            raise InputError(f"Los corchetes del núcleo no están balanceados: hay "
+                             f"{text.count('[')} '[' y {text.count(']')} ']'",
+                             field="kernel", code="unbalanced")
         rows = _BRACKET_ROW.findall(text)
     else:
         rows = re.split(r"[\n;]", text)
@@ -407,25 +442,31 @@ def _text_rows(text: str) -> list[list[str]]:
 def _cell_value(cell: Any, r: int, c: int) -> float:
     """One kernel entry: a number, or text such as '-1', '0.25', '1/9' or '−1'."""
     where = f"La celda ({r}, {c}) del núcleo"
+
+    def bad(message: str, code: str) -> InputError:
+        return InputError(message, field="kernel", cell=(r - 1, c - 1), code=code)
+
     if isinstance(cell, (Real, np.number)) and not isinstance(cell, (bool, np.bool_)):
         value = float(cell)
     elif isinstance(cell, str):
         token = cell.strip().replace("\u2212", "-")  # minus sign copied from the lectures
         if not token:
-            raise ValueError(f"{where} está vacía")
+            raise bad(f"{where} está vacía", "empty")
         try:
             value = float(token)
         except ValueError:
             num, _, den = token.partition("/")
             try:
                 value = float(num) / float(den)
-            except (ValueError, ZeroDivisionError):
+            except ZeroDivisionError:
+                raise bad(f"{where} divide por cero: {cell!r}", "division_by_zero") from None
+            except ValueError:
                 hint = " (usa punto decimal, por ejemplo 0.5)" if "," in token else ""
-                raise ValueError(f"{where} no es un número: {cell!r}{hint}") from None
+                raise bad(f"{where} no es un número: {cell!r}{hint}", "not_a_number") from None
     else:
-        raise ValueError(f"{where} no es un número: {cell!r}")
+        raise bad(f"{where} no es un número: {cell!r}", "not_a_number")
     if not np.isfinite(value):
-        raise ValueError(f"El núcleo contiene NaN o infinito (celda ({r}, {c}))")
+        raise bad(f"El núcleo contiene NaN o infinito (celda ({r}, {c}))", "not_finite")
     return value
 
 
@@ -441,7 +482,7 @@ def parse_kernel(source: str | Sequence[Any] | np.ndarray) -> FloatArray:
     if hasattr(source, "to_py"):  # a JavaScript array handed over by Pyodide
         source = source.to_py()
     if isinstance(source, str):
-        rows: list[Any] = _text_rows(source)
+        rows: list[Any] = parse_kernel_rows(source)
     else:
         rows = list(np.asarray(source, dtype=object).tolist()
                     if isinstance(source, np.ndarray) else source)
@@ -449,11 +490,12 @@ def parse_kernel(source: str | Sequence[Any] | np.ndarray) -> FloatArray:
             rows = [rows]  # a flat list is a single row
         rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in rows]
     if not rows or not any(rows):
-        raise ValueError("El núcleo está vacío")
+        raise InputError("El núcleo está vacío", field="kernel", code="empty")
     lengths = [len(row) for row in rows]
     if len(set(lengths)) > 1:
-        raise ValueError(f"Las filas del núcleo tienen longitudes distintas "
-                         f"(números por fila: {', '.join(map(str, lengths))})")
+        raise InputError(f"Las filas del núcleo tienen longitudes distintas "
+                         f"(números por fila: {', '.join(map(str, lengths))})", field="kernel",
+                         code="ragged")
     return np.array([[_cell_value(cell, r, c) for c, cell in enumerate(row, 1)]
                      for r, row in enumerate(rows, 1)], dtype=np.float64)
 
@@ -474,8 +516,8 @@ def to_grayscale(img: ArrayLike) -> FloatArray:
         return a[:, :, 0].copy()
     if channels in (3, 4):
         return a[:, :, :3] @ np.array([0.299, 0.587, 0.114], dtype=a.dtype)
-    raise ValueError(f"La imagen tiene {channels} canales; se esperaban 1 (gris), "
-                     f"3 (RGB) o 4 (RGBA)")
+    raise InputError(f"La imagen tiene {channels} canales; se esperaban 1 (gris), "
+                     f"3 (RGB) o 4 (RGBA)", field="image", code="bad_shape")
 
 
 def normalize_for_display(x: ArrayLike, *, symmetric: bool = False

@@ -4,7 +4,8 @@ Why a module of its own: each widget update is one call from the page (one round
 the Pyodide worker), so the little pipeline behind it (parse the kernel, filter, stretch
 for display) lives here instead of in JavaScript, and the arithmetic stays in
 ``demos.imageops``. Results are plain dicts of numbers and arrays, which the bridge can
-send back; errors are ``ValueError`` with a Spanish message that the widget shows as it is.
+send back; bad input raises ``InputError`` (a ``ValueError`` with a Spanish message that the
+widget shows as it is, and the field or kernel cell it marks).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from demos import imageops as ops
+from demos.errors import InputError
 
 MAX_SIDE = 256  # longest side of the photo a widget filters: one update stays well under 16 ms
 MAX_PADDING = 64  # a bigger pad only adds black borders and can exhaust the browser's memory
@@ -27,6 +29,20 @@ def kernel_presets() -> list[dict[str, Any]]:
             for name, k in ops.KERNELS.items()]
 
 
+def kernel_cells(text: str, max_size: int = 7) -> list[list[str]]:
+    """A matrix typed or pasted as text ("1 0 -1; 2 0 -2; 1 0 -1") split into the square
+    grid of cell texts the kernel editor shows; each cell is checked later, as typed."""
+    rows = ops.parse_kernel_rows(str(text))
+    if not rows:
+        raise InputError("El núcleo está vacío", field="kernel", code="empty")
+    n = len(rows)
+    if any(len(row) != n for row in rows) or not 1 <= n <= max_size:
+        shape = f"{n}×{len(rows[0])}" if len(set(map(len, rows))) == 1 else "con filas de longitudes distintas"
+        raise InputError(f"El núcleo pegado debe ser una matriz cuadrada de 1×1 a {max_size}×{max_size}; "
+                         f"es {shape}", field="kernel", code="not_square")
+    return rows
+
+
 def prepare_photo(rgba: ArrayLike, max_side: int = MAX_SIDE) -> dict[str, Any]:
     """Turn canvas pixels (H, W, 4) uint8 into the image the widgets filter.
 
@@ -36,10 +52,11 @@ def prepare_photo(rgba: ArrayLike, max_side: int = MAX_SIDE) -> dict[str, Any]:
     """
     a = np.asarray(rgba)
     if a.ndim != 3 or a.shape[2] != 4 or a.dtype != np.uint8:
-        raise ValueError(f"Se esperaban píxeles RGBA de 8 bits (alto × ancho × 4); "
-                         f"llegó un arreglo {a.dtype} de forma {a.shape}")
+        raise InputError(f"Se esperaban píxeles RGBA de 8 bits (alto × ancho × 4); "
+                         f"llegó un arreglo {a.dtype} de forma {a.shape}", field="image",
+                         code="bad_shape")
     if a.shape[0] == 0 or a.shape[1] == 0:
-        raise ValueError("La imagen no tiene píxeles")
+        raise InputError("La imagen no tiene píxeles", field="image", code="empty")
     alpha = a[:, :, 3:4].astype(np.float32) / 255.0
     rgb = a[:, :, :3]
     if (alpha < 1).any():
@@ -69,8 +86,8 @@ def conv_preview(img: ArrayLike, kernel: Any, stride: Any = 1, padding: Any = 0,
     k = ops.parse_kernel(kernel)
     if isinstance(padding, (int, float)) and padding > MAX_PADDING:
         shown = int(padding) if float(padding).is_integer() else padding
-        raise ValueError(f"El relleno (padding) de esta demo admite como máximo {MAX_PADDING}; "
-                         f"se recibió {shown}")
+        raise InputError(f"El relleno (padding) de esta demo admite como máximo {MAX_PADDING}; "
+                         f"se recibió {shown}", field="padding", code="too_large")
     out = ops.conv2d(np.asarray(img, dtype=np.float32), k, stride, padding, dilation)
     return {**_display(out, symmetric), "kernel": k}
 
@@ -79,7 +96,8 @@ def pool_preview(img: ArrayLike, mode: str, size: Any, stride: Any = None) -> di
     """What the pooling explorer draws: max or average pooling of the photo."""
     pool = {"max": ops.max_pool2d, "avg": ops.avg_pool2d}.get(mode)
     if pool is None:
-        raise ValueError(f"El tipo de pooling debe ser 'max' o 'avg'; se recibió {mode!r}")
+        raise InputError(f"El tipo de pooling debe ser 'max' o 'avg'; se recibió {mode!r}",
+                         field="mode", code="invalid")
     out = pool(np.asarray(img, dtype=np.float32), size, stride)
     return _display(out, False)
 
@@ -114,15 +132,21 @@ def _whole_number(text: Any) -> int:
     """The reader's answer as an int, or a Spanish reason why it is not one."""
     token = str(text).strip().replace("\u2212", "-")
     if not token:
-        raise ValueError("Escribe un número entero en la casilla de la respuesta")
+        raise InputError("Escribe un número entero en la casilla de la respuesta",
+                         field="answer", code="empty")
     try:
         value = float(token)
     except ValueError:
-        raise ValueError(f"«{token}» no es un número entero") from None
+        raise InputError(f"«{token}» no es un número entero", field="answer",
+                         code="not_a_number") from None
+    if value > ops.MAX_INT:  # also inf: "1e400" or 400 typed digits
+        raise InputError("Ese tamaño es demasiado grande para esta pregunta", field="answer",
+                         code="too_large")
     if not np.isfinite(value) or not value.is_integer():
-        raise ValueError(f"«{token}» no es un número entero")
+        raise InputError(f"«{token}» no es un número entero", field="answer", code="not_integer")
     if value < 1:
-        raise ValueError(f"El tamaño debe ser al menos 1; se recibió {int(value)}")
+        raise InputError(f"El tamaño debe ser al menos 1; se recibió {int(value)}",
+                         field="answer", code="too_small")
     return int(value)
 
 
@@ -134,7 +158,7 @@ def check_answer(question: str, answer: Any) -> dict[str, Any]:
     """
     q = QUESTIONS.get(question)
     if q is None:
-        raise ValueError(f"Pregunta desconocida: {question!r}")
+        raise InputError(f"Pregunta desconocida: {question!r}", field="question")
     k = _whole_number(answer)
     n, s, p, target = q["n"], q["stride"], q["padding"], q["out"]
     try:

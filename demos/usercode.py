@@ -5,8 +5,9 @@ with an expression, whose value is returned, as in a notebook). It runs in the
 reader's browser, inside Pyodide, so it can do no harm beyond its own tab; "Detener"
 stops a runaway loop (KeyboardInterrupt, or a fresh worker).
 
-``run`` never raises: it returns either the image to draw or ``{"error": ...}`` with a
-traceback that shows only the reader's lines, so a mistake reads like one in a notebook.
+``run`` never raises: it returns either the image to draw or ``{"error": record}`` (the
+bridge's error record) whose traceback shows only the reader's lines, so a mistake reads
+like one in a notebook.
 """
 
 from __future__ import annotations
@@ -15,21 +16,25 @@ import ast
 import contextlib
 import io
 import linecache
-import traceback
 import warnings
 from typing import Any
 
 import numpy as np
 
 from demos import imageops as ops
+from demos.bridge import record
+from demos.errors import InputError
 
 FILENAME = "<tu código>"
 MAX_SIDE = 2048  # a bigger result would not fit a canvas in the page comfortably
 MAX_PRINT = 10_000  # characters of print() output sent back
 
 
-class ResultError(ValueError):
+class ResultError(InputError):
     """The code ran, but what it returned cannot be drawn as an image."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="code", code="bad_result")
 
 
 def _compile(code: str):
@@ -85,21 +90,14 @@ def _as_picture(result: Any) -> dict[str, Any]:
     return {**info, "image": shown, "min": lo, "max": hi, "stretched": True}
 
 
-def _error(exc: BaseException) -> dict[str, str]:
-    """{type, message, traceback} with only the reader's frames in the traceback."""
-    te = traceback.TracebackException.from_exception(exc)
-    te.stack = traceback.StackSummary.from_list([f for f in te.stack if f.filename == FILENAME])
-    te.__cause__ = te.__context__ = None
-    message = str(exc)
-    if isinstance(exc, KeyboardInterrupt):
-        message = "Ejecución interrumpida con «Detener»."
-    elif isinstance(exc, SyntaxError):
-        message = f"{exc.msg} (línea {exc.lineno} de tu código)"
-    elif te.stack:
-        message = f"{message} (línea {te.stack[-1].lineno} de tu código)"
-    text = "" if isinstance(exc, ResultError) else "".join(te.format())
-    kind = "Resultado no válido" if isinstance(exc, ResultError) else type(exc).__name__
-    return {"type": kind, "message": message, "traceback": text}
+def _error(exc: BaseException) -> dict[str, Any]:
+    """The bridge's error record, with the reader's line named in the message."""
+    rec = record(exc, only_file=FILENAME)
+    if isinstance(exc, SyntaxError):
+        rec["message"] = f"{exc.msg} (línea {exc.lineno} de tu código)"
+    elif rec["kind"] == "python" and rec["line"]:
+        rec["message"] = f"{rec['message']} (línea {rec['line']} de tu código)"
+    return rec
 
 
 def run(code: str, img: Any) -> dict[str, Any]:

@@ -168,7 +168,10 @@ def page(context):
 
 
 def wait_for_demo(page, selector: str, timeout: float = 90_000):
-    """Wait until the demo's Python runtime is ready or failed; return its state."""
+    """Scroll the demo into view (Python starts only near a demo), then wait until its
+    runtime is ready or failed; return its state."""
+    page.wait_for_selector(selector, state="attached", timeout=timeout)
+    page.eval_on_selector(selector, "el => el.scrollIntoView({block: 'center'})")
     page.wait_for_function(
         "sel => { const el = document.querySelector(sel); return el && ['ready', 'error'].includes(el.dataset.state); }",
         arg=selector,

@@ -271,7 +271,7 @@ def test_parse_kernel_accepts(source, expected):
     ([[True]], "no es un número: True"),
     ("1 nan\n0 1", "El núcleo contiene NaN o infinito (celda (1, 2))"),
     ([[1.0, float("inf")]], "El núcleo contiene NaN o infinito"),
-    ("1 1/0", "no es un número: '1/0'"),
+    ("1 1/0", "divide por cero: '1/0'"),
     ("", "El núcleo está vacío"),
     ("  \n ; \n", "El núcleo está vacío"),
     ([], "El núcleo está vacío"),

@@ -104,6 +104,7 @@ def browser_numbers(url: str, reps: int) -> dict:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url + "demos/")
+        page.eval_on_selector("[data-demo=conv-explorer]", "el => el.scrollIntoView()")  # Python starts near a demo
         page.wait_for_function(
             "() => { const el = document.querySelector('[data-demo=conv-explorer]');"
             " return el.dataset.outputShape && el.dataset.done === el.dataset.requested; }", timeout=180_000)

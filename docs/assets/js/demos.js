@@ -5,19 +5,29 @@
  *
  *   export default {name: "conv-proof", mount(el, {runtime, ui}) { ...; return teardown; }}
  *
+ * Python starts only when it is needed: when a demo comes near the viewport, when the
+ * reader uses one, or when slide mode opens on a page with demos. Until then the
+ * `runtime` a widget gets holds its calls back (nothing is downloaded), so widgets
+ * need not know. `<html data-python>` says "none" (no demo on the page), "checking",
+ * "waiting" (demos, none near: nothing will load until one is) or "started".
+ *
  * `ui` offers small helpers shared by every widget: ui.status(text, kind),
- * ui.error(err) (shows a Python traceback readably), ui.drawMatrix(canvas, rec),
- * ui.drawImage(canvas, rec). Before the next page (instant navigation) each mount's
- * teardown is called.
+ * ui.error(err) (shows an error record's message once and marks the field or kernel
+ * cell it names: elements with data-field="<field>" or data-cell="<row>,<col>"),
+ * ui.drawMatrix(canvas, rec), ui.drawImage(canvas, rec).
+ * Every demo also gets the framework's slide stage (common.js stage(): layout, key Z).
+ * Before the next page (instant navigation) each mount's teardown is called.
  */
-import {getRuntime, toTyped} from "./pyodide-runtime.js";
+import {getRuntime} from "./pyodide-runtime.js";
 import {onEachPage} from "./pages.js";
+import {drawGrid, drawImage, rows, stage, toRecord} from "./widgets/common.js";
 import * as widgets from "./widgets/index.js";
 
   const registry = new Map(Object.values(widgets).map((w) => [w.name, w]));
+  const NEAR = "600px 0px";  // start Python this far before a demo scrolls into view
 
   const STATE_TEXT = {
-    idle: "Python aún no se ha cargado.",
+    idle: "Python se cargará al llegar a esta demo.",
     loading: "Cargando Python (Pyodide)…",
     ready: "Python listo.",
     error: "No se pudo cargar Python en el navegador.",
@@ -40,86 +50,104 @@ import * as widgets from "./widgets/index.js";
       errorBox.hidden = true;
       el.append(errorBox);
     }
+    const marked = new Set();
+    function mark(rec) {
+      for (const node of marked) node.removeAttribute("aria-invalid");
+      marked.clear();
+      if (!rec) return;
+      const where = rec.cell ? `[data-cell="${rec.cell[0]},${rec.cell[1]}"]`
+        : rec.field ? `[data-field="${CSS.escape(rec.field)}"]` : null;
+      if (!where) return;
+      for (const node of el.querySelectorAll(where)) {
+        node.setAttribute("aria-invalid", "true");
+        marked.add(node);
+      }
+    }
     return {
       status(text, kind = "info") {
         status.textContent = text;
         status.dataset.kind = kind;
       },
+      /** Show an error (an Error with .record, a record, or null to clear) once. */
       error(err) {
-        if (!err) { errorBox.hidden = true; errorBox.textContent = ""; return; }
+        const rec = err ? toRecord(err) : null;
+        mark(rec);
+        el.dataset.errorCode = rec ? rec.code || rec.kind : "";
+        if (!rec) { errorBox.hidden = true; errorBox.textContent = ""; return; }
         errorBox.hidden = false;
         errorBox.textContent = "";
         const p = document.createElement("p");
-        const py = err.python;
-        p.textContent = py ? `${py.type}: ${py.message}` : String(err.message || err);
+        p.textContent = rec.kind === "python" && rec.type ? `${rec.type}: ${rec.message}` : rec.message;
         errorBox.append(p);
-        if (py && py.traceback && py.type !== "ValueError") {
+        if (rec.kind === "python" && rec.traceback) {
           const details = document.createElement("details");
           const summary = document.createElement("summary");
           summary.textContent = "Traza de Python";
           const pre = document.createElement("pre");
-          pre.textContent = py.traceback;
+          pre.textContent = rec.traceback;
           details.append(summary, pre);
           errorBox.append(details);
         }
       },
-      drawMatrix,
+      drawMatrix(canvas, rec, opts = {}) { drawGrid(canvas, rows(rec), {cell: 48, ...opts}); },
       drawImage,
     };
   }
 
-  /** Paint a 2-D ndarray record on a canvas as grey cells with their values. */
-  function drawMatrix(canvas, rec, {cell = 48, decimals = 0} = {}) {
-    const [h, w] = rec.shape;
-    const data = toTyped(rec);
-    canvas.width = w * cell;
-    canvas.height = h * cell;
-    const ctx = canvas.getContext("2d");
-    let lo = Infinity, hi = -Infinity;
-    for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    const span = hi - lo || 1;
-    ctx.font = `${Math.round(cell * 0.38)}px sans-serif`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "middle";
-    for (let i = 0; i < h; i++) {
-      for (let j = 0; j < w; j++) {
-        const v = data[i * w + j];
-        const g = Math.round(255 * (v - lo) / span);
-        ctx.fillStyle = `rgb(${g},${g},${g})`;
-        ctx.fillRect(j * cell, i * cell, cell, cell);
-        ctx.strokeStyle = "#888";
-        ctx.strokeRect(j * cell + 0.5, i * cell + 0.5, cell - 1, cell - 1);
-        ctx.fillStyle = g > 127 ? "#000" : "#fff";
-        ctx.fillText(v.toFixed(decimals), j * cell + cell / 2, i * cell + cell / 2);
+  /** The runtime as a widget sees it: calls wait until the page's gate opens. */
+  function gated(rt, gate) {
+    return {
+      call: async (...args) => { await gate.opened; return rt.call(...args); },
+      start() { gate.open(); return rt.start(); },
+      onStatus: (fn) => rt.onStatus(fn),
+      interrupt: () => rt.interrupt(),
+      get state() { return rt.state; },
+      get interruptible() { return rt.interruptible; },
+    };
+  }
+
+  /** Opens once for the page: a demo near the viewport, a first touch, slides opening. */
+  function pageGate(rt, demos) {
+    let open;
+    const gate = {opened: new Promise((resolve) => { open = resolve; }), isOpen: false};
+    const root = document.documentElement;
+    const cleanups = [];
+    gate.open = () => {
+      if (gate.isOpen) return;
+      gate.isOpen = true;
+      root.dataset.python = "started";
+      for (const undo of cleanups.splice(0)) undo();
+      rt.start();
+      open();
+    };
+    gate.close = () => { for (const undo of cleanups.splice(0)) undo(); };
+    if (!demos.length) { root.dataset.python = "none"; return gate; }
+    if (rt.state !== "idle") { gate.open(); return gate; }  // started on an earlier page
+    root.dataset.python = "checking";
+    if (typeof IntersectionObserver !== "undefined") {
+      const io = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) gate.open();
+        else if (root.dataset.python === "checking") root.dataset.python = "waiting";  // none near
+      }, {rootMargin: NEAR});
+      demos.forEach((el) => io.observe(el));
+      cleanups.push(() => io.disconnect());
+    } else {
+      gate.open();
+      return gate;
+    }
+    const touch = () => gate.open();
+    for (const el of demos) {
+      for (const type of ["pointerdown", "keydown", "focusin"]) {
+        el.addEventListener(type, touch, {capture: true});
+        cleanups.push(() => el.removeEventListener(type, touch, {capture: true}));
       }
     }
-    canvas.setAttribute("aria-label", describeMatrix(data, h, w, decimals));
+    document.addEventListener("course:slides-open", touch);
+    cleanups.push(() => document.removeEventListener("course:slides-open", touch));
+    return gate;
   }
 
-  function describeMatrix(data, h, w, decimals) {
-    const rows = [];
-    for (let i = 0; i < h; i++) {
-      rows.push(Array.from(data.slice(i * w, (i + 1) * w), (v) => v.toFixed(decimals)).join(", "));
-    }
-    return `Matriz ${h}×${w}: ` + rows.join("; ");
-  }
-
-  /** Paint a uint8 (H, W) or (H, W, 3) ndarray record as an image. */
-  function drawImage(canvas, rec) {
-    const [h, w, c = 1] = rec.shape;
-    const src = toTyped(rec);
-    canvas.width = w;
-    canvas.height = h;
-    const ctx = canvas.getContext("2d");
-    const img = ctx.createImageData(w, h);
-    for (let p = 0; p < h * w; p++) {
-      for (let k = 0; k < 3; k++) img.data[4 * p + k] = src[p * c + (c === 1 ? 0 : k)];
-      img.data[4 * p + 3] = 255;
-    }
-    ctx.putImageData(img, 0, 0);
-  }
-
-  function mount(el) {
+  function mount(el, runtime) {
     if (el.dataset.mounted) return null;
     el.dataset.mounted = "true";
     const name = el.dataset.demo;
@@ -129,23 +157,23 @@ import * as widgets from "./widgets/index.js";
       ui.status(`Demo desconocida: «${name}».`, "error");
       return null;
     }
-    const rt = getRuntime();
-    const unsubscribe = rt.onStatus(({state, detail}) => {
+    const unsubscribe = runtime.onStatus(({state, detail}) => {
       const text = state === "error"
         ? `${STATE_TEXT.error} Motivo: ${detail}. El resto de la página sigue disponible.`
-        : (detail || STATE_TEXT[state]);
+        : state === "idle" ? STATE_TEXT.idle : (detail || STATE_TEXT[state]);
       ui.status(text, state);
       el.dataset.state = state;
     });
-    rt.start();
+    const unstage = stage(el);
     let teardown = null;
     try {
-      teardown = widget.mount(el, {runtime: rt, ui});
+      teardown = widget.mount(el, {runtime, ui});
     } catch (err) {
       ui.status(`La demo «${name}» falló al iniciarse: ${err.message}`, "error");
     }
     return () => {
       unsubscribe();
+      unstage();
       if (typeof teardown === "function") teardown();
     };
   }
@@ -155,10 +183,15 @@ import * as widgets from "./widgets/index.js";
   function mountAll() {
     for (const teardown of teardowns) teardown();
     teardowns = [];
-    document.querySelectorAll(".demo[data-demo]").forEach((el) => {
-      const teardown = mount(el);
+    const demos = Array.from(document.querySelectorAll(".demo[data-demo]"));
+    const rt = getRuntime();
+    const gate = pageGate(rt, demos);
+    teardowns.push(gate.close);
+    const runtime = gated(rt, gate);
+    for (const el of demos) {
+      const teardown = mount(el, runtime);
       if (teardown) teardowns.push(teardown);
-    });
+    }
   }
 
   onEachPage(mountAll);

@@ -9,11 +9,15 @@
  *
  * Arrays travel as {__ndarray__: true, dtype, shape, data: TypedArray}; use
  * ndarray(typedArray, shape) to build one and toTyped(rec) to read one back.
- * Errors reject with an Error whose .python holds {type, message, traceback}.
+ * Errors reject with an Error whose .record is demos/bridge.py's error record
+ * {kind: "input"|"interrupted"|"python", message, field, cell, code, line, type, traceback}.
  */
   // Everything is found relative to this script (assets/js/), not to the page: with
   // instant navigation the page's URL changes while the worker lives on.
   const SITE_ROOT = new URL("../../", import.meta.url);
+
+  // demos/errors.py's INTERRUPTED: one text however «Detener» stopped the run.
+  const INTERRUPTED = "Ejecución interrumpida con «Detener».";
 
   function metaContent(name) {
     const el = document.querySelector(`meta[name="${name}"]`);
@@ -112,7 +116,7 @@
             if (msg.type === "result") p.resolve(msg.value);
             else {
               const err = new Error(msg.error.message);
-              err.python = msg.error;
+              err.record = msg.error;
               p.reject(err);
             }
           }
@@ -156,8 +160,9 @@
       this.worker = null;
       this.readyPromise = null;
       for (const [, p] of this.pending) {
-        const err = new Error("Ejecución interrumpida por el lector; Python se ha reiniciado.");
-        err.python = {type: "KeyboardInterrupt", message: err.message, traceback: ""};
+        const err = new Error(INTERRUPTED);
+        err.record = {kind: "interrupted", message: INTERRUPTED, type: "KeyboardInterrupt", field: null,
+                      cell: null, code: "restarted", line: null, traceback: ""};
         p.reject(err);
       }
       this.pending.clear();

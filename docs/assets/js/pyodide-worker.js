@@ -4,7 +4,7 @@
  *   in  {type:"init", indexURL, demosBase, files, prefetch, interruptBuffer?}
  *   in  {type:"call", id, module, func, args, kwargs}
  *   out {type:"status", state:"loading"|"ready"|"error", detail}
- *   out {type:"result", id, value} | {type:"error", id, error:{type, message, traceback}}
+ *   out {type:"result", id, value} | {type:"error", id, error: record}  (demos/bridge.py's record)
  */
 "use strict";
 let pyodide = null;
@@ -52,7 +52,8 @@ function call(msg) {
     if (value && value.__error__) post({type: "error", id: msg.id, error: value.__error__});
     else post({type: "result", id: msg.id, value});
   } catch (err) {  // a failure of the bridge itself, not of the demo's Python code
-    post({type: "error", id: msg.id, error: {type: "Error", message: String(err && err.message || err), traceback: ""}});
+    post({type: "error", id: msg.id, error: {kind: "python", type: "Error", message: String(err && err.message || err),
+                                              field: null, cell: null, code: null, line: null, traceback: ""}});
   } finally {
     if (result && result.destroy) result.destroy();
   }

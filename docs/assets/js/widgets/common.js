@@ -11,6 +11,28 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
 
   const SITE_ROOT = new URL("../../../", import.meta.url);
 
+  // ------------------------------------------------------------------ errors
+
+  /** Any failure as demos/bridge.py's error record {kind, message, field, cell, code, ...}:
+   * an Error from the runtime carries it (.record), a record is itself, anything else
+   * (a JS exception) becomes kind "python" with its message. The one JS conversion. */
+  function toRecord(err) {
+    if (err && err.record) return err.record;
+    if (err && typeof err === "object" && "kind" in err && "message" in err) return err;
+    return {kind: "python", type: err && err.name, message: String((err && err.message) || err),
+            field: null, cell: null, code: null, line: null, traceback: ""};
+  }
+
+  /** A JS-side input error (checked before Python sees the value), shaped like Python's. */
+  function inputError(message, {field = null, cell = null, code = "invalid"} = {}) {
+    const err = new Error(message);
+    err.record = {kind: "input", message, type: "InputError", field, cell, code, line: null, traceback: ""};
+    return err;
+  }
+
+  /** True when the run was stopped («Detener»): by a KeyboardInterrupt or a new worker. */
+  const isInterrupted = (err) => Boolean(err) && toRecord(err).kind === "interrupted";
+
   /** Keys typed in our controls stay in the widget: slide navigation and Material's
    * shortcuts ("n", "p", "s", arrows) must not see them. Escape is let through: in slide
    * mode it takes focus out of the demo, so the arrows drive the deck again. */
@@ -42,8 +64,7 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
           await job();
           retried = false;
         } catch (err) {
-          const interrupted = err && err.python && err.python.type === "KeyboardInterrupt";
-          if (interrupted && !retried && !again) { retried = true; again = true; continue; }
+          if (isInterrupted(err) && !retried && !again) { retried = true; again = true; continue; }
           console.warn(err);
         }
         el.dataset.done = String(ticket);
@@ -64,7 +85,8 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
   function numberControl({label, name, min, max, value, step = 1, onChange}) {
     const id = uid("cw-num");
     const range = h("input", {type: "range", id: id + "-r", name: name + "-range", min, max, step, value, "aria-label": label});
-    const box = h("input", {type: "number", id, name, min, max, step, value, inputmode: "numeric", class: "cw-numbox"});
+    const box = h("input", {type: "number", id, name, min, max, step, value, inputmode: "numeric", class: "cw-numbox",
+                            "data-field": name});
     range.addEventListener("input", () => { box.value = range.value; onChange(); });
     box.addEventListener("input", () => {
       const v = Number(box.value);
@@ -72,20 +94,56 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
       onChange();
     });
     const wrap = h("div", {class: "cw-control"}, h("label", {for: id}, label), range, box);
-    return {el: wrap, range, box, read: () => box.value.trim()};
+    return {el: wrap, range, box, name, read: () => box.value.trim()};
   }
 
-  /** A number control's value for Python, {value}, or {error} saying why there is none
-   * (empty box, or text the browser could not read as a number). */
-  function readNumber(control, name) {
-    const text = control.read();
+  /** A number control's value for Python, {value}, or {error} (an input error naming the
+   * control's field) saying why there is none: an empty box, text the browser could not
+   * read as a number, or a number too large to be one (1e400). */
+  function readNumber(control, label) {
+    const text = control.read(), field = control.name;
     if (text === "" && control.box.validity.badInput) {
-      return {error: `«${name}» no es un número que se pueda usar (¿demasiado grande?)`};
+      return {error: inputError(`«${label}» no es un número que se pueda usar (¿demasiado grande?)`,
+                                {field, code: "not_a_number"})};
     }
-    if (text === "") return {error: `Escribe un número en «${name}»`};
+    if (text === "") return {error: inputError(`Escribe un número en «${label}»`, {field, code: "empty"})};
     const v = Number(text);
-    if (Number.isNaN(v)) return {error: `«${name}» no es un número: «${text}»`};
+    if (Number.isNaN(v)) return {error: inputError(`«${label}» no es un número`, {field, code: "not_a_number"})};
+    if (!Number.isFinite(v)) return {error: inputError(`«${label}» es demasiado grande`, {field, code: "too_large"})};
     return {value: v};
+  }
+
+  // ------------------------------------------------------------------- stage
+
+  const TEXT_FIELD = "textarea, select, [contenteditable], input:not([type=range]):not([type=checkbox])"
+    + ":not([type=radio]):not([type=button]):not([type=submit]):not([type=file])";
+
+  /** The framework's slide stage for one demo (called by the mounter for every widget):
+   * the layout itself is CSS under .slides-mode / .slides-deck; here, the key Z zooms
+   * the focused demo to the whole slide and back (Esc also gives it back). Returns the
+   * teardown. */
+  function stage(el) {
+    function onKey(event) {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const zoomed = el.classList.contains("cw-zoomed");
+      if (event.key === "Escape" && zoomed) { zoom(false); return; }
+      if (event.key !== "z" && event.key !== "Z") return;
+      if (!el.closest(".slides-deck") || event.target.closest(TEXT_FIELD)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      zoom(!zoomed);
+    }
+    /** On: the demo covers the slide at the slide's own scale, undoing the zoom-to-fit
+     * of the slide's content (slides.js sets CSS zoom on .slide-content). */
+    function zoom(on) {
+      const box = el.closest(".slide-content");
+      const fit = box ? parseFloat(box.style.zoom) || 1 : 1;
+      el.classList.toggle("cw-zoomed", on);
+      el.style.zoom = on && fit !== 1 ? String(1 / fit) : "";
+      el.dataset.zoomed = String(on);
+    }
+    el.addEventListener("keydown", onKey);
+    return () => { el.removeEventListener("keydown", onKey); if (el.classList.contains("cw-zoomed")) zoom(false); };
   }
 
   // ------------------------------------------------------------------ images
@@ -163,7 +221,7 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
         const prepare = () => rt.call("demos.samples", "prepare_photo", [rec]);
         // Another widget's "Detener" may restart Python under us: ask the new one.
         const out = await prepare().catch((err) => {
-          if (err.python && err.python.type === "KeyboardInterrupt") return prepare();
+          if (isInterrupted(err)) return prepare();
           throw err;
         });
         if (seq !== loadSeq) return;
@@ -244,7 +302,7 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
             : `rgb(${g},${g},${Math.min(255, g + 12)})`;
           ctx.fillRect(x, y, cell, cell);
           ctx.fillStyle = muted.has(key) ? "#555" : "#111";
-          const t = Number(v.toFixed(decimals)).toString();
+          const t = fmt(v, {decimals});
           ctx.fillText(t, x + cell / 2, y + cell / 2);
           rowText.push(t);
         }
@@ -273,13 +331,31 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
     return Math.max(22, Math.min(Math.round(2.75 * em), Math.floor((width * share) / Math.max(cols, 1)) - 2));
   }
 
-  /** Call fn when the element's width changes (window resize, slide mode, sidebars). */
+  /** Call fn when the element's width changes (window resize, slide mode, sidebars).
+   * Returns the function that stops watching (for the widget's teardown). */
   function onResize(el, fn) {
-    if (typeof ResizeObserver === "undefined") return;
+    if (typeof ResizeObserver === "undefined") return () => {};
     let last = el.clientWidth;
-    new ResizeObserver(() => {
+    const observer = new ResizeObserver(() => {
       if (el.clientWidth !== last) { last = el.clientWidth; fn(); }
-    }).observe(el);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }
+
+  /** Paint a uint8 (H, W) or (H, W, 3) ndarray record as an image, one pixel per pixel. */
+  function drawImage(canvas, rec) {
+    const [h, w, c = 1] = rec.shape;
+    const src = toTyped(rec);
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext("2d");
+    const img = ctx.createImageData(w, h);
+    for (let p = 0; p < h * w; p++) {
+      for (let k = 0; k < 3; k++) img.data[4 * p + k] = src[p * c + (c === 1 ? 0 : k)];
+      img.data[4 * p + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
   }
 
   /** ndarray record (2-D) -> array of rows. */
@@ -304,9 +380,13 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
   }
 
   /** Play/pause/step/reset buttons around a step index (-1 = before the first step).
-   * Playing advances every 0.9 s and stops at the last step or when the page is left. */
-  function player(el, {onStep, total}) {
+   * Playing advances every 0.9 s and stops at the last step or when the page is left.
+   * `reserve`: nodes whose content changes from step to step (texts, tables); measure()
+   * gives each the height of its tallest step, so stepping never resizes the widget (on a
+   * slide that would zoom the whole slide out mid-explanation). */
+  function player(el, {onStep, total, reserve = []}) {
     let index = -1, timer = null;
+    el.dataset.playing = "false";
     const play = h("button", {type: "button", "aria-pressed": "false"}, "▶ Reproducir");
     const next = h("button", {type: "button"}, "Paso siguiente ›");
     const prev = h("button", {type: "button"}, "‹ Paso anterior");
@@ -323,6 +403,7 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
     function stop() {
       clearInterval(timer);
       timer = null;
+      el.dataset.playing = "false";
       play.setAttribute("aria-pressed", "false");
       play.textContent = "▶ Reproducir";
     }
@@ -331,6 +412,7 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
       if (index >= total() - 1) go(-1);
       play.setAttribute("aria-pressed", "true");
       play.textContent = "⏸ Pausa";
+      el.dataset.playing = "true";
       timer = setInterval(() => {
         if (!el.isConnected) { stop(); return; }  // page left (instant navigation)
         go(index + 1);
@@ -340,18 +422,32 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
     next.addEventListener("click", () => { stop(); go(index + 1); });
     prev.addEventListener("click", () => { stop(); go(index - 1); });
     reset.addEventListener("click", () => { stop(); go(-1); });
-    return {bar, go, stop, get index() { return index; }};
+    function measure() {
+      if (!reserve.length || !el.offsetParent) return;  // hidden (another slide): later
+      for (const node of reserve) node.style.minHeight = "";
+      const tallest = reserve.map(() => 0);
+      for (let i = -1; i < total(); i++) {
+        onStep(i);
+        reserve.forEach((node, k) => { tallest[k] = Math.max(tallest[k], node.offsetHeight); });
+      }
+      reserve.forEach((node, k) => { node.style.minHeight = `${tallest[k]}px`; });
+      onStep(index);
+    }
+    return {bar, go, stop, measure, get index() { return index; }};
   }
 
-  /** Short number for ranges and sums: at most 3 decimals, with a decimal point as in
-   * NumPy's output and the kernel cells. */
-  function fmt(v) {
+  /** The one number formatter of the widgets: at most `decimals` (3) decimals, trailing
+   * zeros dropped, a decimal point as in NumPy's output and the kernel cells, never -0.
+   * Options come as an object so that `values.map(fmt)` (index as 2nd arg) stays right. */
+  function fmt(v, {decimals = 3} = {}) {
     if (!Number.isFinite(v)) return String(v);
-    const r = Math.round(v * 1000) / 1000;
+    const scale = 10 ** decimals;
+    const r = Math.round(v * scale) / scale;
     return String(Object.is(r, -0) ? 0 : r);
   }
 
   export {
-    h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, fitCell,
+    h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, drawImage, fitCell,
     onResize, rows, canvasFigure, placeErrors, fmt, player, SAMPLES, SITE_ROOT, ndarray, toTyped,
+    toRecord, inputError, isInterrupted, stage,
   };

@@ -6,12 +6,17 @@
  *
  * Every change asks for one update; at most one computation is in flight and the latest
  * settings win (coalesce in common.js). Bad input is explained inline by Python's
- * message and the widget keeps working.
+ * message, the box or kernel cell it names is marked, and the widget keeps working.
+ * A matrix pasted into a cell ("1 0 -1; 2 0 -2; 1 0 -1") fills the whole kernel.
  */
 import {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, canvasFigure,
-         fmt, placeErrors, rows} from "./common.js";
+         fmt, placeErrors, rows, isInterrupted} from "./common.js";
 
   /** 0.1111… -> "1/9", 0.0625 -> "1/16": presets read as the lectures write them. */
+  // Text that is a whole matrix, not one number: rows split by ";" or lines, brackets,
+  // or several numbers separated by spaces.
+  const MATRIX = /[;\n[\]]|\S\s+\S/;
+
   function showValue(v) {
     if (Number.isInteger(v)) return String(v);
     for (const den of [2, 4, 8, 9, 16]) {
@@ -30,7 +35,7 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
     // ---- kernel
     const presetId = uid("cw-preset"), sizeId = uid("cw-ksize");
     const presetSel = h("select", {id: presetId}, h("option", {value: ""}, "Personalizado"));
-    const sizeSel = h("select", {id: sizeId},
+    const sizeSel = h("select", {id: sizeId, "data-field": "kernel"},
       [1, 2, 3, 4, 5, 6, 7].map((n) => h("option", {value: n, selected: n === 3}, `${n}×${n}`)));
     const grid = h("div", {class: "cw-kernel", role: "group", "aria-label": "Núcleo (filtro) editable"});
     const kernelBox = h("fieldset", {class: "cw-fieldset"}, h("legend", {text: "Núcleo"}),
@@ -38,20 +43,42 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
         h("div", {class: "cw-control"}, h("label", {for: presetId}, "Filtro predefinido"), presetSel),
         h("div", {class: "cw-control"}, h("label", {for: sizeId}, "Tamaño"), sizeSel)),
       grid,
-      h("p", {class: "cw-hint", text: "Escribe números: -1, 0.5 o fracciones como 1/9."}));
+      h("p", {class: "cw-hint", text: "Escribe números: -1, 0.5 o fracciones como 1/9; o pega una matriz "
+        + "entera en una celda, por ejemplo 1 0 -1; 2 0 -2; 1 0 -1."}));
 
     function buildGrid(values) {
       grid.textContent = "";
       grid.style.gridTemplateColumns = `repeat(${size}, minmax(2.8em, 4.2em))`;
       cells = values.map((row, i) => row.map((v, j) => {
-        const input = h("input", {type: "text", inputmode: "decimal", value: v, size: 4,
+        const input = h("input", {type: "text", inputmode: "decimal", value: v, size: 4, "data-cell": `${i},${j}`,
                                   "aria-label": `Núcleo, fila ${i + 1}, columna ${j + 1}`});
         input.addEventListener("input", () => { presetSel.value = ""; update(); });
+        input.addEventListener("paste", (event) => {
+          const text = event.clipboardData && event.clipboardData.getData("text");
+          if (text && MATRIX.test(text.trim())) { event.preventDefault(); pasteMatrix(text); }
+        });
+        input.addEventListener("change", () => { if (MATRIX.test(input.value.trim())) pasteMatrix(input.value); });
         grid.append(input);
         return input;
       }));
     }
     function readGrid() { return cells.map((row) => row.map((c) => c.value)); }
+    /** A whole matrix typed or pasted into one cell: Python splits it as parse_kernel
+     * reads text; a square one of 1..7 rows becomes the kernel, cell by cell. */
+    async function pasteMatrix(text) {
+      let grid;
+      try {
+        grid = await rt.call("demos.samples", "kernel_cells", [text], {max_size: 7});
+      } catch (err) {
+        ui.error(err);  // the kernel and its output stay; the message says what to paste
+        return;
+      }
+      size = grid.length;
+      sizeSel.value = String(size);
+      presetSel.value = "";
+      buildGrid(grid);
+      update();
+    }
     function resize(n) {
       const old = readGrid(), m = old.length, o = Math.floor((n - m) / 2);
       size = n;
@@ -112,23 +139,11 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
       clearTimeout(liveTimer);
       liveTimer = setTimeout(() => { live.textContent = text; }, 400);
     }
-    function markCell(err) {
-      for (const row of cells) for (const c of row) c.removeAttribute("aria-invalid");
-      for (const ctl of [stride, padding, dilation]) ctl.box.removeAttribute("aria-invalid");
-      if (!err) return;
-      const msg = (err.python ? err.python.message : err.message) || "";
-      const m = /celda \((\d+), (\d+)\)/.exec(msg);
-      if (m && cells[m[1] - 1] && cells[m[1] - 1][m[2] - 1]) cells[m[1] - 1][m[2] - 1].setAttribute("aria-invalid", "true");
-      if (/paso/i.test(msg)) stride.box.setAttribute("aria-invalid", "true");
-      if (/relleno/i.test(msg)) padding.box.setAttribute("aria-invalid", "true");
-      if (/dilataci/i.test(msg)) dilation.box.setAttribute("aria-invalid", "true");
-    }
     function fail(err) {
-      ui.error(err);
-      markCell(err);
+      ui.error(err);  // the message, once, and the box or cell it names marked
       output.fig.classList.add("cw-stale");
       output.canvas.setAttribute("aria-label", "Salida sin actualizar: corrige el error indicado");
-      say("Sin resultado: " + (err.python ? err.python.message : err.message));
+      say("Sin resultado: corrige el error indicado.");
       el.dataset.outputShape = "";
     }
 
@@ -138,7 +153,7 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
       const values = {};
       for (const [key, ctl, name] of [["stride", stride, "Paso"], ["padding", padding, "Relleno"], ["dilation", dilation, "Dilatación"]]) {
         const r = readNumber(ctl, name);
-        if (r.error) { fail(new Error(r.error)); return; }
+        if (r.error) { fail(r.error); return; }
         values[key] = r.value;
       }
       let out;
@@ -146,12 +161,11 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
         out = await rt.call("demos.samples", "conv_preview", [img, readGrid()],
                             {...values, symmetric: symmetric.checked});
       } catch (err) {
-        if (err.python && err.python.type === "KeyboardInterrupt") throw err;  // retried
+        if (isInterrupted(err)) throw err;  // coalesce asks again
         fail(err);
         return;
       }
       ui.error(null);
-      markCell(null);
       ui.drawImage(output.canvas, out.image);
       output.fig.classList.remove("cw-stale");
       const [ih, iw] = img.shape, [oh, ow, c = 1] = out.shape;

@@ -6,7 +6,8 @@
  *   <div class="demo" data-demo="conv-steps"></div>                 (seed 004's 5×5 example)
  *   <div class="demo" data-demo="conv-steps" data-matrix="[[...]]" data-kernel="[[...]]"></div>
  */
-import {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player, ndarray} from "./common.js";
+import {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player, ndarray,
+         isInterrupted} from "./common.js";
 
   const MATRICES = {
     seed004: {
@@ -40,18 +41,19 @@ export default {name: "conv-steps", mount(el, {runtime: rt, ui}) {
     const kFig = canvasFigure("Núcleo", {pixelated: false});
     const outFig = canvasFigure("Salida", {pixelated: false});
     const products = h("table", {class: "cw-products"});
+    const productsBox = h("div", {class: "cw-products-box"}, products);
     const sum = h("p", {class: "cw-step-text", "aria-live": "polite"});
     const mats = h("div", {class: "cw-matrices"}, inFig.fig, kFig.fig, outFig.fig);
     let data = null;
-    const steps = player(el, {onStep: draw, total: () => (data ? data.steps.length : 0)});
-    el.append(settings, steps.bar, mats, products, sum);
+    const steps = player(el, {onStep: draw, total: () => (data ? data.steps.length : 0), reserve: [productsBox, sum]});
+    el.append(settings, steps.bar, mats, productsBox, sum);
 
     function draw(i) {
       if (!data) return;
       const padded = rows(data.padded), k = rows(data.kernel), out = rows(data.output);
       const p = Number(padSel.value);
       const cols = padded[0].length + k[0].length + out[0].length;
-      const cell = fitCell(el, cols + 2);
+      const cell = fitCell(mats, cols + 2);
       const muted = new Set();
       padded.forEach((row, r) => row.forEach((_, c) => {
         if (r < p || c < p || r >= padded.length - p || c >= row.length - p) muted.add(`${r},${c}`);
@@ -89,7 +91,7 @@ export default {name: "conv-steps", mount(el, {runtime: rt, ui}) {
                              {stride: Number(strideSel.value), padding: Number(padSel.value)});
         ui.error(null);
       } catch (err) {
-        if (err.python && err.python.type === "KeyboardInterrupt") throw err;
+        if (isInterrupted(err)) throw err;
         data = null;
         ui.error(err);
         return;
@@ -99,10 +101,12 @@ export default {name: "conv-steps", mount(el, {runtime: rt, ui}) {
       el.dataset.output = JSON.stringify(rows(data.output));
       steps.stop();
       steps.go(-1);
+      steps.measure();
     }
     const update = coalesce(el, compute);
     strideSel.addEventListener("change", update);
     padSel.addEventListener("change", update);
-    onResize(el, () => draw(steps.index));
+    const unwatch = onResize(mats, () => { steps.measure(); draw(steps.index); });
     update();
+    return () => { unwatch(); steps.stop(); };
 }};

@@ -4,7 +4,7 @@
  *
  *   <div class="demo" data-demo="output-size-quiz"></div>
  */
-import {h, uid, guardKeys, coalesce, placeErrors} from "./common.js";
+import {h, uid, guardKeys, coalesce, placeErrors, readNumber, isInterrupted, toRecord} from "./common.js";
 
   const FIELDS = [
     ["n", "Entrada n", 32], ["k", "Núcleo k", 5], ["stride", "Paso s", 1],
@@ -24,7 +24,8 @@ export default {name: "output-size-quiz", mount(el, {runtime: rt, ui}) {
     const row = h("div", {class: "cw-row"});
     for (const [key, label, value] of FIELDS) {
       const id = uid("cw-" + key);
-      inputs[key] = h("input", {type: "number", id, value, step: 1, class: "cw-numbox", inputmode: "numeric"});
+      inputs[key] = h("input", {type: "number", id, value, step: 1, class: "cw-numbox", inputmode: "numeric",
+                                "data-field": key});
       inputs[key].addEventListener("input", () => update());
       row.append(h("div", {class: "cw-control cw-tight"}, h("label", {for: id}, label), inputs[key]));
     }
@@ -33,34 +34,26 @@ export default {name: "output-size-quiz", mount(el, {runtime: rt, ui}) {
     el.append(calc);
     placeErrors(el, calc);
 
+    function fail(err) {
+      ui.error(err);  // the message once, the box it names marked
+      formula.textContent = "Sin resultado: corrige el valor indicado.";
+      el.dataset.output = "";
+    }
+
     async function compute() {
       const v = {};
       for (const [key, label] of FIELDS) {
-        inputs[key].removeAttribute("aria-invalid");
-        const text = inputs[key].value.trim();
-        if (text === "") {
-          inputs[key].setAttribute("aria-invalid", "true");
-          const msg = `Escribe un número entero en «${label}»`;
-          ui.error(new Error(msg));
-          formula.textContent = "Sin resultado: " + msg;
-          el.dataset.output = "";
-          return;
-        }
-        v[key] = Number(text);
+        const box = inputs[key];
+        const r = readNumber({box, name: key, read: () => box.value.trim()}, label);
+        if (r.error) { fail(r.error); return; }
+        v[key] = r.value;
       }
       let o;
       try {
         o = await rt.call("demos.imageops", "output_size", [v.n, v.k], {stride: v.stride, padding: v.padding, dilation: v.dilation});
       } catch (err) {
-        if (err.python && err.python.type === "KeyboardInterrupt") throw err;
-        const msg = err.python ? err.python.message : err.message;
-        for (const [key, words] of [["n", /entrada/i], ["k", /núcleo/i], ["stride", /paso/i],
-                                     ["padding", /relleno \(padding\)/i], ["dilation", /dilataci/i]]) {
-          if (words.test(msg)) inputs[key].setAttribute("aria-invalid", "true");
-        }
-        ui.error(err);
-        formula.textContent = "Sin resultado: " + msg;
-        el.dataset.output = "";
+        if (isInterrupted(err)) throw err;
+        fail(err);
         return;
       }
       ui.error(null);
@@ -89,7 +82,7 @@ export default {name: "output-size-quiz", mount(el, {runtime: rt, ui}) {
           feedback.dataset.ok = String(res.correct);
           answer.setAttribute("aria-invalid", String(!res.correct));
         } catch (err) {
-          feedback.textContent = err.python ? err.python.message : err.message;
+          feedback.textContent = toRecord(err).message;
           feedback.dataset.ok = "false";
           answer.setAttribute("aria-invalid", "true");
         }

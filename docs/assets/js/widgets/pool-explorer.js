@@ -4,7 +4,8 @@
  *   <div class="demo" data-demo="pool-explorer" data-sample="chelsea"></div>
  */
 import {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, fitCell,
-         onResize, rows, canvasFigure, fmt, placeErrors, ndarray} from "./common.js";
+         onResize, rows, canvasFigure, fmt, placeErrors, ndarray, inputError, isInterrupted,
+         toRecord} from "./common.js";
 
   // The 4×4 example of the lectures (CS231n): 2×2 max pooling with stride 2 gives [[6, 8], [3, 4]].
   const MATRIX = [[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]];
@@ -52,12 +53,9 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
 
     async function compute() {
       const s = readNumber(size, "Tamaño de la ventana"), st = readNumber(stride, "Paso");
-      for (const ctl of [size, stride]) ctl.box.removeAttribute("aria-invalid");
-      const bad = s.error ? size : st.error ? stride : null;
-      if (bad) {
-        bad.box.setAttribute("aria-invalid", "true");
-        ui.error(new Error(s.error || st.error));
-        result.textContent = "Sin resultado: " + (s.error || st.error);
+      if (s.error || st.error) {
+        ui.error(s.error || st.error);
+        result.textContent = "Sin resultado: corrige el valor indicado.";
         return;
       }
       const func = mode.value === "max" ? "max_pool2d" : "avg_pool2d";
@@ -68,9 +66,9 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
         img ? rt.call("demos.samples", "pool_preview", [img, mode.value, s.value, st.value]) : Promise.resolve(null),
       ]);
       for (const r of [m, p]) {
-        if (r.status === "rejected" && r.reason.python && r.reason.python.type === "KeyboardInterrupt") throw r.reason;
+        if (r.status === "rejected" && isInterrupted(r.reason)) throw r.reason;
       }
-      const errors = [];
+      const errors = [];  // records: the matrix's and the photo's
       if (m.status === "fulfilled") {
         matrixOut = rows(m.value);
         mOut.fig.classList.remove("cw-stale");
@@ -82,7 +80,7 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
         mOut.canvas.setAttribute("aria-label", "Sin resultado");
         mOut.cap.textContent = "Resultado: —";
         el.dataset.matrixOut = "";
-        errors.push(`Matriz 4×4: ${m.reason.python ? m.reason.python.message : m.reason.message}`);
+        errors.push({...toRecord(m.reason), where: "Matriz 4×4"});
       }
       if (p.status === "fulfilled" && p.value) {
         const out = p.value;
@@ -96,14 +94,14 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
       } else if (p.status === "rejected") {
         pOut.fig.classList.add("cw-stale");
         el.dataset.photoShape = "";
-        errors.push(`Foto: ${p.reason.python ? p.reason.python.message : p.reason.message}`);
+        errors.push({...toRecord(p.reason), where: "Foto"});
       }
       drawMatrices();
-      if (errors.length) {
-        const where = /ventana|tamaño/i.test(errors.join(" ")) ? size : /paso/i.test(errors.join(" ")) ? stride : null;
-        if (where) where.box.setAttribute("aria-invalid", "true");
-        ui.error(new Error(errors.join(" · ")));
-        result.textContent = "Sin resultado: " + errors.join(" · ");
+      if (errors.length) {  // one message per distinct cause, the first named field marked
+        const text = errors.map((e) => `${e.where}: ${e.message}`).join(" · ");
+        const field = (errors.find((e) => e.field) || {}).field || null;
+        ui.error(inputError(text, {field, code: errors[0].code || "invalid"}));
+        result.textContent = "Sin resultado: corrige el valor indicado.";
         return;
       }
       ui.error(null);

@@ -2,11 +2,12 @@
  * `img` and returns an image (demos/usercode.py runs it); errors show as a short
  * traceback of the reader's lines. "Detener" stops a runaway loop with rt.interrupt():
  * a KeyboardInterrupt when the page is cross-origin isolated, otherwise a fresh Python
- * worker. Either way the cell keeps working without reloading the page.
+ * worker. Either way the cell keeps working without reloading the page. A new photo
+ * re-runs the code only if its last run succeeded (never a loop just stopped).
  *
  *   <div class="demo" data-demo="python-cell" data-sample="astronaut"></div>
  */
-import {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors} from "./common.js";
+import {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors, inputError, isInterrupted} from "./common.js";
 
   const EXAMPLE = [
     "# img: la foto actual, un arreglo de NumPy (alto × ancho, o alto × ancho × 3)",
@@ -39,7 +40,10 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
         const [hh, ww, c = 1] = img.shape;
         input.cap.textContent = `Entrada (img): forma (${img.shape.join(", ")}), uint8`;
         input.canvas.setAttribute("aria-label", `Foto de entrada de ${ww}×${hh} píxeles${c > 1 ? " en color" : " en gris"}`);
-        run();
+        if (lastOk) { run(); return; }
+        ui.error(null);  // that error was about the previous photo (or a stopped loop)
+        output.fig.classList.add("cw-stale");
+        result.textContent = "Foto nueva. Pulsa «Ejecutar» para probar tu código con ella.";
       },
       onError(err) { ui.error(err); },
     });
@@ -52,13 +56,13 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
       h("div", {class: "demo-row cw-images"}, input.fig, output.fig));
     placeErrors(el, stdout);
 
-    let running = false, runs = 0;
+    let running = false, runs = 0, lastOk = true;  // the example runs on the first photo
     el.dataset.runs = "0";
 
     async function run() {
       if (running) return;
       const img = source.current();
-      if (!img) { ui.error(new Error("La foto aún no está lista.")); return; }
+      if (!img) { ui.error(inputError("La foto aún no está lista.", {field: "image", code: "not_ready"})); return; }
       running = true;
       runBtn.setAttribute("aria-disabled", "true");  // not disabled: keyboard focus stays on it
       stopBtn.disabled = false;
@@ -68,11 +72,11 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
       try {
         const out = await rt.call("demos.usercode", "run", [code.value, img]);
         stdout.textContent = out.stdout || "";
+        lastOk = !out.error;
         if (out.error) {
-          const interrupted = out.error.type === "KeyboardInterrupt";
-          ui.error({python: out.error, message: out.error.message});
-          result.textContent = interrupted ? "Detenido. Puedes corregir el código y ejecutarlo de nuevo."
-            : `Error: ${out.error.message}`;
+          ui.error(out.error);
+          result.textContent = isInterrupted(out.error) ? "Detenido. Puedes corregir el código y ejecutarlo de nuevo."
+            : "Tu código no se pudo usar: el motivo está debajo.";
           output.fig.classList.add("cw-stale");
         } else {
           ui.error(null);
@@ -88,10 +92,11 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
           el.dataset.outputShape = out.shape.join(",");
         }
       } catch (err) {  // the worker was replaced ("Detener" without isolation) or failed
+        lastOk = false;
         ui.error(err);
-        result.textContent = err.python && err.python.type === "KeyboardInterrupt"
+        result.textContent = isInterrupted(err)
           ? "Detenido: Python se está reiniciando (unos segundos); luego puedes ejecutar de nuevo."
-          : `Error: ${err.message}`;
+          : "No se pudo ejecutar: el motivo está debajo.";
         output.fig.classList.add("cw-stale");
       } finally {
         running = false;

@@ -5,7 +5,8 @@
  *
  *   <div class="demo" data-demo="transposed-steps"></div>    (seed 001: [[0,1],[2,3]] * [[1,2],[3,4]])
  */
-import {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player, ndarray} from "./common.js";
+import {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player, ndarray,
+         isInterrupted} from "./common.js";
 
   const SEED001 = {image: [[0, 1], [2, 3]], kernel: [[1, 2], [3, 4]]};
 
@@ -30,16 +31,16 @@ export default {name: "transposed-steps", mount(el, {runtime: rt, ui}) {
     const sFig = canvasFigure("Salida acumulada", {pixelated: false});
     const text = h("p", {class: "cw-step-text", "aria-live": "polite"});
     let data = null;
-    const steps = player(el, {onStep: draw, total: () => (data ? data.steps.length : 0)});
-    el.append(settings, steps.bar,
-      h("div", {class: "cw-matrices"}, inFig.fig, kFig.fig, cFig.fig, sFig.fig), text);
+    const steps = player(el, {onStep: draw, total: () => (data ? data.steps.length : 0), reserve: [text]});
+    const mats = h("div", {class: "cw-matrices"}, inFig.fig, kFig.fig, cFig.fig, sFig.fig);
+    el.append(settings, steps.bar, mats, text);
 
     function draw(i) {
       if (!data) return;
       const x = image, k = kernel;
       const out = rows(data.output);
       const [oh, ow] = data.output.shape;
-      const cell = fitCell(el, x[0].length + k[0].length + 2 * ow + 3);
+      const cell = fitCell(mats, x[0].length + k[0].length + 2 * ow + 3);
       const step = i >= 0 ? data.steps[i] : null;
       const here = step ? new Set([step.cell.join(",")]) : new Set();
       drawGrid(inFig.canvas, x, {cell, accent: here, highlight: here, label: "Entrada"});
@@ -77,7 +78,7 @@ export default {name: "transposed-steps", mount(el, {runtime: rt, ui}) {
                              {stride: Number(strideSel.value)});
         ui.error(null);
       } catch (err) {
-        if (err.python && err.python.type === "KeyboardInterrupt") throw err;
+        if (isInterrupted(err)) throw err;
         data = null;
         ui.error(err);
         return;
@@ -85,9 +86,11 @@ export default {name: "transposed-steps", mount(el, {runtime: rt, ui}) {
       el.dataset.output = JSON.stringify(rows(data.output));
       steps.stop();
       steps.go(-1);
+      steps.measure();
     }
     const update = coalesce(el, compute);
     strideSel.addEventListener("change", update);
-    onResize(el, () => draw(steps.index));
+    const unwatch = onResize(mats, () => { steps.measure(); draw(steps.index); });
     update();
+    return () => { unwatch(); steps.stop(); };
 }};
