@@ -19,6 +19,8 @@ GENERATORS = {
     "lenet-summary": "lecture_models.sitebuild.tables:lenet_summary",
     "output-size-examples": "lecture_models.sitebuild.tables:output_size_examples",
     "dice-examples": "lecture_models.sitebuild.tables:dice_examples",
+    "references": "lecture_models.sitebuild.references:full_list",
+    **{f"references-{n:02d}": f"lecture_models.sitebuild.references:lecture_{n:02d}" for n in range(1, 9)},
 }
 
 
