@@ -29,7 +29,7 @@ def source_hash(nb) -> str:
     return h.hexdigest()
 
 
-def execute(path: Path, timeout: int = 1200) -> float:
+def execute(path: Path, timeout: int = 2400) -> float:
     import nbformat
     from nbclient import NotebookClient
 
