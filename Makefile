@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help venv node vendor data chromium site serve test bench figures figures-quick clean
+.PHONY: help venv node vendor data chromium site serve test bench figures figures-quick notebooks clean
 
 help:
 	@echo "make serve    build and serve the site on http://127.0.0.1:8000 (live reload)"
@@ -18,6 +18,7 @@ help:
 	@echo "make test     install everything the tests need, then run them"
 	@echo "make bench    benchmarks (browser start-up, demos, training)"
 	@echo "make figures  train the models and regenerate docs/figures/ (GPU if any)"
+	@echo "make notebooks  execute docs/notebooks/*.ipynb and store their outputs"
 
 $(STAMP): requirements.txt
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
@@ -65,6 +66,10 @@ figures: data
 
 figures-quick: data
 	$(PY) -m lecture_models figures --quick $(ARGS)
+
+# Re-run the notebooks (CPU, a few minutes each) and stamp them; tests/test_notebooks.py checks the stamp.
+notebooks: data
+	$(PY) -m sitebuild.notebooks $(ARGS)
 
 clean:
 	rm -rf site .pytest_cache

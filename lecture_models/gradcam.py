@@ -23,6 +23,7 @@ def grad_cam(model, layer, x, target=None, *, counterfactual: bool = False):
     """
     store = {}
     hook = layer.register_forward_hook(lambda module, inputs, output: store.__setitem__("a", output))
+    # --8<-- [start:grad-cam]
     was_training = model.training
     model.eval()
     try:
@@ -43,4 +44,5 @@ def grad_cam(model, layer, x, target=None, *, counterfactual: bool = False):
     cam = F.relu((alpha * acts).sum(1, keepdim=True))  # eq. 2
     cam = F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
     cam = cam / cam.amax(dim=(1, 2), keepdim=True).clamp_min(1e-12)
+    # --8<-- [end:grad-cam]
     return cam, logits.detach()

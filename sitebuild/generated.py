@@ -19,6 +19,8 @@ GENERATORS = {
     "lenet-summary": "lecture_models.tables:lenet_summary",
     "output-size-examples": "lecture_models.tables:output_size_examples",
     "dice-examples": "lecture_models.tables:dice_examples",
+    "references": "sitebuild.references:full_list",
+    **{f"references-{n:02d}": f"sitebuild.references:lecture_{n:02d}" for n in range(1, 9)},
 }
 
 

@@ -1,13 +1,17 @@
-"""The lectures: every seed topic has a section, no stub, figures and includes resolve.
+"""The lectures: every topic has a section, no stub, figures and includes resolve; decks fit
+a class (slides, minutes), one glossary, one reference list, no page mentions source decks.
 
 Works on the Markdown sources (fast) and on the built site (the session fixture).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
+
+import numpy as np
 
 import pytest
 import yaml
@@ -53,7 +57,7 @@ TOPICS = {
     "003 desvanecimiento del gradiente": ("04", r"desvanec"),
     "003 Batch Normalization": ("04", r"normalizaci|BatchNorm|Batch Norm"),
     "003 tabla comparativa": ("04", r"compara"),
-    "003 aumentación de datos": ("05", r"aumentaci"),
+    "003 aumento de datos": ("05", r"aumento de datos"),
     "003 buenas prácticas": ("05", r"buenas prácticas|prácticas"),
     "000 transfer learning": ("05", r"transfer|transferencia"),
     "003 sobreajuste": ("05", r"sobreajuste"),
@@ -67,11 +71,23 @@ TOPICS = {
     "003 Dice": ("06", r"Dice"),
     "000 metalografía": ("06", r"metal"),
     "004 detección (R-CNN, YOLO)": ("06", r"detecci"),
-    "004 subtitulado": ("06", r"subtitul"),
+    "004 descripción automática de imágenes": ("06", r"descripción automática"),
     "000 DCGAN": ("07", r"DCGAN|GAN"),
     "000 Grad-CAM / caso COVID": ("07", r"Grad-CAM|COVID"),
-    "000 Stable Diffusion": ("07", r"Stable Diffusion"),
-    "000 difusión": ("07", r"difusi"),
+    "000 Stable Diffusion": ("08", r"Stable Diffusion"),
+    "000 difusión": ("08", r"difusi"),
+    # Second edition (issue 12): the units that were missing.
+    "optimización: momento y Adam": ("01", r"momento|Adam"),
+    "inicialización": ("01", r"inicializaci"),
+    "calendarios de la tasa": ("01", r"tasa de aprendizaje"),
+    "sobreajustar un minilote": ("01", r"sobreajusta un minilote"),
+    "convolución 1×1": ("02", r"1×1"),
+    "después de ResNet": ("04", r"después de ResNet"),
+    "detección: IoU, anclas, NMS, mAP": ("06", r"NMS|anclas"),
+    "autocodificadores": ("08", r"autocodificador"),
+    "VAE": ("08", r"VAE"),
+    "atención": ("08", r"atención"),
+    "FID": ("08", r"FID"),
 }
 
 MIN_WORDS = 1200  # prose + notes of a lecture, code excluded
@@ -94,12 +110,12 @@ def _sections(text: str) -> dict[str, str]:
     return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
 
 
-def test_there_are_seven_lectures():
-    assert [p.name[:2] for p in LECTURES] == ["01", "02", "03", "04", "05", "06", "07"]
+def test_there_are_eight_lectures():
+    assert [p.name[:2] for p in LECTURES] == ["01", "02", "03", "04", "05", "06", "07", "08"]
 
 
 @pytest.mark.parametrize("topic", sorted(TOPICS))
-def test_every_seed_topic_has_a_section(topic):
+def test_every_topic_has_a_section(topic):
     number, pattern = TOPICS[topic]
     heads = _headings(_lecture(number).read_text(encoding="utf-8"))
     assert any(re.search(pattern, h, re.I) for h in heads), f"{topic}: no `##` in lecture {number} matches /{pattern}/"
@@ -175,3 +191,295 @@ def test_code_on_pages_is_included_not_copied():
                 f"{path.name}: a {len(block.splitlines())}-line Python block is typed into the page; "
                 "include the real source with --8<-- instead"
             )
+
+
+# ---------------------------------------------------------------- decks that fit a class
+
+MAX_SLIDES = 32
+
+
+def _front_matter(text: str) -> dict:
+    m = re.match(r"---\n(.*?)\n---\n", text, flags=re.S)
+    return yaml.safe_load(m.group(1)) if m else {}
+
+
+def _article(page_html: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(page_html, "html.parser").select_one("article.md-content__inner")
+
+
+def _slide_count(article) -> int:
+    """Python port of splitSlides in docs/assets/js/slides.js: a slide starts at each
+    top-level h2 or hr.slide-break; the h1 and its first paragraph (plus notes) form the title."""
+    from bs4 import NavigableString, Tag
+
+    groups, title, title_para = [], False, False
+    for node in article.children:
+        if isinstance(node, NavigableString):
+            if not groups and node.strip():
+                groups.append([node])
+            elif groups:
+                groups[-1].append(node)
+            continue
+        if not isinstance(node, Tag):
+            continue
+        if node.name in ("script", "style") or (node.name == "a" and "md-content__button" in node.get("class", [])):
+            continue
+        notes = node.name == "details" and "notes" in node.get("class", [])
+        if node.name == "h2" or (node.name == "hr" and "slide-break" in node.get("class", [])):
+            groups.append([]); title = False
+        elif node.name == "h1" and not groups:
+            groups.append([]); title = True
+        elif not groups:
+            groups.append([])
+        elif title and not notes and (title_para or node.name != "p"):
+            groups.append([]); title = False
+        elif title and node.name == "p":
+            title_para = True
+        groups[-1].append(node)
+    return len(groups)
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.name)
+def test_lecture_has_minutes_and_a_timing_plan(path):
+    text = path.read_text(encoding="utf-8")
+    minutes = _front_matter(text).get("minutes")
+    assert isinstance(minutes, int) and 30 <= minutes <= 90, f"{path.name}: front matter needs `minutes:` (got {minutes!r})"
+    first_notes = re.search(r'\?\?\? notes "Notas del ponente"\n((?:    .*\n|\n)+)', text)
+    assert first_notes and re.search(rf"Plan de {minutes} minutos", first_notes.group(1)), (
+        f"{path.name}: the opening speaker notes must give the {minutes}-minute timing plan")
+    plan = re.search(rf"Plan de {minutes} minutos:(.*?)(?:\n\n|\Z)", first_notes.group(1), flags=re.S).group(1)
+    parts = [int(n) for n in re.findall(r"\((\d+)\)", plan)]
+    assert sum(parts) == minutes, f"{path.name}: the timing plan adds up to {sum(parts)}, not {minutes}"
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.name)
+def test_lecture_fits_in_32_slides(site_dir, path):
+    page = site_dir / "lectures" / path.stem / "index.html"
+    count = _slide_count(_article(page.read_text(encoding="utf-8")))
+    assert 8 <= count <= MAX_SLIDES, f"{path.name}: {count} slides (at most {MAX_SLIDES})"
+
+
+def test_slide_count_follows_slides_js():
+    """The port above splits like slides.js: title (h1 + paragraph + notes), then one slide per h2 / break."""
+    doc = ('<article class="md-content__inner"><h1>T</h1><p>intro</p><details class="notes">n</details>'
+           '<h2>a</h2><p>x</p><hr class="slide-break"><p>y</p><h2>b</h2><p>z</p></article>')
+    from bs4 import BeautifulSoup
+
+    art = BeautifulSoup(doc, "html.parser").select_one("article")
+    assert _slide_count(art) == 4
+    art2 = BeautifulSoup(doc.replace("<details", "<ul><li>extra</li></ul><details"), "html.parser").select_one("article")
+    assert _slide_count(art2) == 5  # a list after the title paragraph opens its own slide
+
+
+def _course_sources():
+    """(name, text) of every page source: Markdown prose (code blocks removed) and notebook Markdown cells."""
+    for page in sorted(DOCS.rglob("*.md")):
+        if page.relative_to(DOCS).parts[0] == "assets":
+            continue
+        # a python-cell's data-code is code, not prose
+        yield page.relative_to(DOCS).as_posix(), re.sub(r'data-code="[^"]*"', "", page.read_text(encoding="utf-8"))
+    for nb in sorted((DOCS / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        yield nb.name, "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    for svg in sorted((DOCS / "lectures" / "diagrams").glob("*.svg")):
+        yield svg.name, svg.read_text(encoding="utf-8")
+
+
+SOURCE_DECKS = re.compile(
+    r"\bseed\s*0\d\d|\bseed\b|presentaci[oó]n(?:es)?\s+(?:de\s+partida|original)|"
+    r"diapositivas?\s+(?:de\s+partida|originales?)|diapositiva\s+original|Encuentro\s+(?:sincr[oó]nico\s+)?4|"
+    r"Ter[aá]n|Emily\s+D[ií]az|E\.\s+D[ií]az|diapositivas\s+de\s+(?:D\.|David)|taller\s+(?:de\s+Keras\s+)?(?:original|del\s+CIMAT)|"
+    r"Rivera\s+y", re.I)
+
+
+def test_no_page_mentions_the_source_decks(site_dir):
+    found = []
+    for name, text in _course_sources():
+        prose = re.sub(r"```.*?```", "", text, flags=re.S)
+        found += [f"{name}: «{m.group(0)}»" for m in SOURCE_DECKS.finditer(prose)]
+    for page in site_dir.rglob("*.html"):
+        if page.relative_to(site_dir).parts[0] in ("assets", "search"):
+            continue
+        art = _article(page.read_text(encoding="utf-8"))
+        if art is None:
+            continue
+        for code in art.select("pre, code, .jp-InputArea, .jp-OutputArea"):
+            code.decompose()
+        found += [f"{page.relative_to(site_dir)}: «{m.group(0)}»" for m in SOURCE_DECKS.finditer(art.get_text(" "))]
+    assert not found, "pages mention the source decks:\n" + "\n".join(found)
+
+
+def test_correction_boxes_say_error_frecuente():
+    for path in LECTURES:
+        for title in re.findall(r'^!!! warning "(.*)"', path.read_text(encoding="utf-8"), flags=re.M):
+            assert "Corrección" not in title, f"{path.name}: box «{title}»"
+            if title.startswith("Error frecuente"):
+                continue
+            assert title in ("Los pesos no vienen con el curso",), f"{path.name}: warning box «{title}» is neither an «Error frecuente» nor known"
+
+
+# ---------------------------------------------------------------- one term per idea
+
+# preferred term -> variants the course does not use (regexes, case-insensitive)
+GLOSSARY = {
+    "relleno": [r"\bacolchad", r"\brellenado\b"],
+    "paso": [r"\bzancada", r"\btranco\b"],
+    "minilote": [r"\bmini-lote", r"\bmini lote"],
+    "aumento de datos": [r"aumentación"],  # the notebook's file name 05-aumentacion is a slug
+    "aprendizaje por transferencia": [r"transferencia de aprendizaje", r"(?<![*>\w])transfer learning(?![*<])"],
+    "agrupación": [r"\bagrupamiento"],
+    "transpuesta": [r"\btraspuest"],
+    "descripción automática de imágenes": [r"\bsubtitulad"],
+    "núcleo": [r"\bkernel(?:es|s)?\b(?![_(=])"],
+}
+# slips fixed once and kept fixed
+SLIPS = [r"se ruidosa", r"ruidosarla", r"pocas pesas", r"retecle", r"Jitter de color", r"Mapeo identidad",
+         r"\bTallo\b", r"el suelo aparece", r"61,706", r"\bpasto\b", r"ficha «?sin clase", r"mini-lote"]
+
+
+def test_glossary_lists_every_preferred_term():
+    glossary = (DOCS / "glosario.md").read_text(encoding="utf-8")
+    rows = [r for r in glossary.splitlines() if r.startswith("| ") and "---" not in r][1:]
+    assert len(rows) >= 40
+    spanish = " ".join(r.split("|")[1] for r in rows).lower()
+    for term in GLOSSARY:
+        assert term in spanish, f"glossary lacks «{term}»"
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 3 and all(cells), f"glossary row needs Spanish, English and where: {row}"
+        assert re.search(r"\]\(lectures/0\d-[\w-]+\.md#[\w-]+\)", cells[2]), f"row without a link to its lecture: {row}"
+
+
+@pytest.mark.parametrize("term", sorted(GLOSSARY))
+def test_rejected_variants_appear_nowhere(site_dir, term):
+    """The glossary itself is exempt: its English column names the English terms."""
+    found = []
+    for name, text in _course_sources():
+        if name == "glosario.md":
+            continue
+        prose = re.sub(r"`[^`\n]*`", "", re.sub(r"```.*?```", "", text, flags=re.S))
+        for pattern in GLOSSARY[term]:
+            found += [f"{name}: «{m.group(0)}»" for m in re.finditer(pattern, prose, re.I)]
+    for page in site_dir.rglob("*.html"):
+        if page.relative_to(site_dir).parts[0] in ("assets", "search", "glosario"):
+            continue
+        art = _article(page.read_text(encoding="utf-8"))
+        if art is None:
+            continue
+        for code in art.select("pre, code, .jp-InputArea, .jp-OutputArea"):
+            code.decompose()
+        text = str(art) if term == "aprendizaje por transferencia" else art.get_text(" ")
+        for pattern in GLOSSARY[term]:
+            found += [f"{page.relative_to(site_dir)}: «{m.group(0)}»" for m in re.finditer(pattern, text, re.I)]
+    assert not found, f"«{term}» is the course's term; found variants:\n" + "\n".join(found)
+
+
+def test_spanish_slips_stay_fixed():
+    found = []
+    for name, text in _course_sources():
+        for pattern in SLIPS:
+            found += [f"{name}: «{m.group(0)}»" for m in re.finditer(pattern, text)]
+    manifest = (FIGURES / "manifest.json").read_text(encoding="utf-8")
+    found += [f"manifest.json: «{m.group(0)}»" for p in SLIPS for m in re.finditer(p, manifest)]
+    assert not found, "\n".join(found)
+
+
+def test_glossary_links_reach_their_definitions(site_dir):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((site_dir / "glosario" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in page.select("article a[href*='lectures/']")]
+    assert len(links) >= 40
+    for href in links:
+        path, anchor = href.split("#")
+        target = (site_dir / "glosario" / path).resolve() / "index.html" if not path.endswith(".html") else (site_dir / "glosario" / path).resolve()
+        assert target.exists(), href
+        assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), f"{href}: no heading with that anchor"
+
+
+# ---------------------------------------------------------------- one reference list
+
+def test_lectures_take_their_references_from_the_one_list():
+    from sitebuild import references
+
+    for path in LECTURES:
+        text = path.read_text(encoding="utf-8")
+        section = text.split("\n## Referencias\n", 1)[1]
+        assert section.strip() == f"<!-- generated: references-{path.name[:2]} -->", (
+            f"{path.name}: «Referencias» must be the generated block, not a typed list")
+        assert references.for_lecture(int(path.name[:2])).count("\n- ") >= 3
+
+
+def test_each_cited_id_has_one_year(site_dir):
+    """Every arXiv id or DOI anywhere in the built pages is in the list, and every list entry on any
+    page gives the list's year; the prose citations («He et al. (2016)») use the same year."""
+    from sitebuild import references
+
+    by_id = {r["id"].split(":", 1)[1].lower(): r for r in references.REFERENCES.values()
+             if r["id"] and r["id"].startswith(("arXiv:", "doi:"))}
+    ident = re.compile(r"(?:arXiv:|arxiv\.org/abs/)(\d{4}\.\d{4,5})|(?:doi:|doi\.org/)(10\.\d{4,9}/[^\s\"<>\]]+)", re.I)
+    problems = []
+    for page in site_dir.rglob("*.html"):
+        rel = page.relative_to(site_dir)
+        if rel.parts[0] in ("assets", "search"):
+            continue
+        art = _article(page.read_text(encoding="utf-8"))
+        if art is None:
+            continue
+        for li in art.select("li"):
+            text = li.get_text(" ")
+            for m in ident.finditer(text):
+                key = (m.group(1) or m.group(2)).rstrip(".,;").lower()
+                while key.count(")") > key.count("("):  # a DOI inside parentheses
+                    key = key[:-1]
+                ref = by_id.get(key)
+                if ref is None:
+                    problems.append(f"{rel}: {key} is not in sitebuild/references.py")
+                    continue
+                years = set(re.findall(r"\((\d{4})\)", text))
+                if years and years != {str(ref["year"])}:
+                    problems.append(f"{rel}: {key} with year(s) {sorted(years)}, the list says {ref['year']}")
+    for path in LECTURES:
+        prose = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+        for ref in references.REFERENCES.values():
+            if not ref["short"]:
+                continue
+            for m in re.finditer(re.escape(ref["short"]) + r"\s*(?:\(|,\s*)(\d{4})", prose):
+                if int(m.group(1)) != ref["year"]:
+                    problems.append(f"{path.name}: «{m.group(0)}» but the list says {ref['year']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_reference_page_lists_every_entry(site_dir):
+    from sitebuild import references
+
+    text = (site_dir / "referencias" / "index.html").read_text(encoding="utf-8")
+    for key, ref in references.REFERENCES.items():
+        assert html.escape(ref["title"], quote=False) in text, f"{key} missing from referencias.md"
+
+
+# ---------------------------------------------------------------- numbers the page computes
+
+def _python_cells(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return [html.unescape(c) for c in re.findall(r'data-demo="python-cell"[^>]*?data-code="(.*?)"', text, flags=re.S)]
+
+
+def test_learning_rate_cell_shows_what_the_text_says():
+    """Lecture 1 promises: a tiny rate barely moves, a good one converges, a large one diverges."""
+    from demos import usercode
+
+    code = next(c for c in _python_cells(_lecture("01")) if "alfa" in c)
+    out = usercode.run(code, np.zeros((8, 8)))
+    assert "error" not in out, out.get("error")
+    rows = re.findall(r"alfa = ([\d.]+)\s+pérdida al inicio ([\d.e+-]+)\s+tras 40 pasos ([\d.e+-]+)", out["stdout"])
+    losses = {float(a): (float(l0), float(l40)) for a, l0, l40 in rows}
+    assert set(losses) == {0.001, 0.1, 0.5}, out["stdout"]
+    small, good, large = losses[0.001], losses[0.1], losses[0.5]
+    assert small[1] > 0.5 * small[0], f"the small rate should barely move: {small}"
+    assert good[1] < 1e-6 * good[0], f"the good rate should converge: {good}"
+    assert large[1] > 1e6 * large[0], f"the large rate should diverge: {large}"
+    grads = re.search(r"analítico = (-?[\d.]+)\s+numérico = (-?[\d.]+)", out["stdout"])
+    assert grads and abs(float(grads.group(1)) - float(grads.group(2))) < 1e-5

@@ -120,7 +120,7 @@ def run(ctx):
         "lenet_curves.svg", plot_curves(hist), data=MNIST_DATA_NAME, metrics=metrics,
         alt=f"Dos gráficas por época: la pérdida de entrenamiento y de prueba baja, y la exactitud de prueba "
             f"sube hasta {pct} % en {hist.epochs} épocas.",
-        caption=f"Curvas de entrenamiento de LeNet-5 ({params:,} parámetros) en MNIST: 8.000 dígitos de "
+        caption=f"Curvas de entrenamiento de LeNet-5 ({params:,} parámetros)".replace(",", "\u00a0") + f" en MNIST: 8.000 dígitos de "
                 f"entrenamiento, 2.000 de prueba; {hist.epochs} épocas {where}, exactitud final de prueba {pct} %.")
 
     w = model.c1.weight.detach().cpu()[:, 0].numpy()

@@ -67,6 +67,7 @@ class Generator(nn.Module):
         super().__init__()
         start, stages = _check_size(image_size)
         self.latent_dim, self.num_classes, self.image_size = latent_dim, num_classes, image_size
+        # --8<-- [start:generator-layers]
         ch = base_channels * 2 ** (stages - 1)  # ngf * 8 for 64x64
         # Project z (a 1x1 "image") to a start x start feature map.
         layers = [
@@ -85,6 +86,7 @@ class Generator(nn.Module):
         # ... and the last one outputs the image, squashed to [-1, 1].
         layers += [nn.ConvTranspose2d(ch, out_channels, 4, 2, 1, bias=False), nn.Tanh()]
         self.main = nn.Sequential(*layers)
+        # --8<-- [end:generator-layers]
 
     def forward(self, z, y=None):
         z = z.reshape(z.shape[0], -1, 1, 1)
@@ -103,6 +105,7 @@ class Discriminator(nn.Module):
         super().__init__()
         start, stages = _check_size(image_size)
         self.num_classes, self.image_size = num_classes, image_size
+        # --8<-- [start:discriminator-layers]
         ch = base_channels
         # First stage: no BatchNorm on the input layer (paper's guideline).
         layers = [
@@ -120,6 +123,7 @@ class Discriminator(nn.Module):
         # ... and a conv as large as the last feature map gives one logit.
         layers += [nn.Conv2d(ch, 1, start, 1, 0, bias=False)]
         self.main = nn.Sequential(*layers)
+        # --8<-- [end:discriminator-layers]
 
     def forward(self, x, y=None):
         if self.num_classes:

@@ -208,6 +208,7 @@ class NoiseSchedule:
         else:
             raise ValueError(f"kind must be 'linear' or 'cosine', got {kind!r}")
         self.num_steps, self.kind = num_steps, kind
+        # --8<-- [start:q-sample]
         # Products in float64, then stored as float32 like the model.
         self.betas = betas.float()
         self.alphas = (1 - betas).float()
@@ -217,6 +218,7 @@ class NoiseSchedule:
         """Jump straight to step t: sqrt(abar_t) x0 + sqrt(1 - abar_t) noise (t: one step per image)."""
         ab = self.alphas_cumprod.to(x0.device)[t].reshape(-1, *[1] * (x0.ndim - 1))
         return ab.sqrt() * x0 + (1 - ab).sqrt() * noise
+        # --8<-- [end:q-sample]
 # --8<-- [end:schedule]
 
 

@@ -46,6 +46,7 @@ class Inception(nn.Module):
 
     def __init__(self, in_channels: int, ch1x1: int, ch3x3red: int, ch3x3: int, ch5x5red: int, ch5x5: int, pool_proj: int):
         super().__init__()
+        # --8<-- [start:inception]
         self.branch1 = BasicConv2d(in_channels, ch1x1, kernel_size=1)
         self.branch2 = nn.Sequential(
             BasicConv2d(in_channels, ch3x3red, kernel_size=1),  # reduce channels first
@@ -63,6 +64,7 @@ class Inception(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # every branch keeps H and W, so they can be stacked along channels
         return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1)
+        # --8<-- [end:inception]
 
 
 class InceptionAux(nn.Module):

@@ -51,6 +51,7 @@ class LeNet5(nn.Module):
         self.output = nn.Linear(84, num_classes)  # (B, num_classes)
         self.act = _ACTIVATIONS[activation]()
 
+    # --8<-- [start:forward]
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_image_batch(x, model="LeNet-5", in_channels=self.in_channels, min_size=1)
         h, w = x.shape[-2:]
@@ -64,6 +65,7 @@ class LeNet5(nn.Module):
         x = self.act(self.c5(x))  # (B, 120)
         x = self.act(self.f6(x))  # (B, 84)
         return self.output(x)  # (B, num_classes) logits
+    # --8<-- [end:forward]
 
 
 def lenet5(*, num_classes: int = 10, in_channels: int = 1, activation: str = "relu", pooling: str = "max") -> LeNet5:

@@ -37,6 +37,7 @@ def conv1x1(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
     return nn.Conv2d(in_channels, out_channels, kernel_size=1, stride=stride, bias=False)
 
 
+# --8<-- [start:basic-block]
 class BasicBlock(nn.Module):
     """(conv3x3 => BN => ReLU => conv3x3 => BN) + shortcut => ReLU."""
 
@@ -56,6 +57,7 @@ class BasicBlock(nn.Module):
         out = self.relu(self.bn1(self.conv1(x)))  # (B, planes, H/stride, W/stride)
         out = self.bn2(self.conv2(out))
         return self.relu(out + identity)
+# --8<-- [end:basic-block]
 
 
 class Bottleneck(nn.Module):

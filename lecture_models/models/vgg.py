@@ -30,6 +30,7 @@ CONFIGS: dict[str, list] = {
 }
 
 
+# --8<-- [start:features]
 def make_features(config: list, in_channels: int = 3, batch_norm: bool = False) -> nn.Sequential:
     """conv3x3 => [BN] => ReLU for each number, MaxPool 2x2 for each "M", flat like torchvision."""
     layers: list[nn.Module] = []
@@ -43,6 +44,7 @@ def make_features(config: list, in_channels: int = 3, batch_norm: bool = False) 
             layers.append(nn.ReLU(inplace=True))
             in_channels = v
     return nn.Sequential(*layers)
+# --8<-- [end:features]
 
 
 class VGG(nn.Module):

@@ -50,6 +50,7 @@ def evaluate(model, x, y, *, batch_size: int = 1000):
     return F.cross_entropy(logits, y).item(), (logits.argmax(1) == y).float().mean().item()
 
 
+# --8<-- [start:lr-schedule]
 def lr_at(step: int, total: int, lr: float, schedule: str, warmup: float = 0.1) -> float:
     """Learning rate for a step: 'constant', 'cosine' or 'onecycle' (linear warm-up then linear decay)."""
     if schedule == "constant":
@@ -62,6 +63,7 @@ def lr_at(step: int, total: int, lr: float, schedule: str, warmup: float = 0.1) 
             return lr * (0.1 + 0.9 * frac / warmup)
         return lr * max(0.0, (1 - frac) / (1 - warmup))
     raise ValueError(f"unknown schedule {schedule!r}")
+# --8<-- [end:lr-schedule]
 
 
 def make_optimizer(model, name: str, lr: float, *, weight_decay=0.0, momentum=0.9):
