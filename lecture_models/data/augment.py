@@ -76,7 +76,7 @@ LABELS = {
     "flip": "volteo horizontal",
     "brightness": "brillo/contraste",
     "noise": "ruido gaussiano",
-    "cutout": "recorte (cutout)",
+    "cutout": "borrado aleatorio (cutout)",
 }
 
 
