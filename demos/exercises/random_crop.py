@@ -2,7 +2,7 @@
 
 import numpy as np
 
-TITLE = "Aumentación: un recorte aleatorio con semilla"
+TITLE = "Aumento de datos: un recorte aleatorio con semilla"
 FUNCTION = "random_crop"
 
 STATEMENT = r"""
