@@ -47,8 +47,6 @@ MEASURE = """async () => {
 
 
 NOT_YET_REDRAWN = {
-    "03-ilsvrc.svg",
-    "04-lenet5.svg",
     "04-campo-receptivo-3x3.svg",
     "04-inception.svg",
     "04-desvanecimiento.svg",
@@ -60,7 +58,6 @@ NOT_YET_REDRAWN = {
     "06-unet.svg",
     "07-gan.svg",
     "07-difusion.svg",
-    "07-stable-diffusion.svg",
 }
 
 
