@@ -47,10 +47,6 @@ MEASURE = """async () => {
 
 
 NOT_YET_REDRAWN = {
-    "04-campo-receptivo-3x3.svg",
-    "04-inception.svg",
-    "04-desvanecimiento.svg",
-    "04-bottleneck.svg",
     "05-transformaciones.svg",
     "05-solo-entrenamiento.svg",
     "05-sobreajuste.svg",
