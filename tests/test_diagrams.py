@@ -47,10 +47,6 @@ MEASURE = """async () => {
 
 
 NOT_YET_REDRAWN = {
-    "05-transformaciones.svg",
-    "05-solo-entrenamiento.svg",
-    "05-sobreajuste.svg",
-    "05-transfer.svg",
     "06-unet.svg",
     "07-gan.svg",
     "07-difusion.svg",
