@@ -85,7 +85,6 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "02-densa-vs-local.svg": 11.9,
     "02-x-caracteristicas.svg": 11.9,
     "03-flujo-cnn.svg": 11.9,
-    "04-lenet5.svg": 11.9,
     "06-estructuras.svg": 11.9,
     "01-neurona.svg": 12.1,
     "01-retropropagacion.svg": 12.2,
@@ -106,7 +105,6 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "04-desvanecimiento.svg": 13.6,
     "05-transformaciones.svg": 14.1,
     "06-subtitulado.svg": 14.2,
-    "05-sobreajuste.svg": 14.8,
 }
 
 
