@@ -82,7 +82,6 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "02-relleno-paso.svg": 11.4,
     "01-descenso.svg": 11.5,
     "03-ilsvrc.svg": 11.7,
-    "02-densa-vs-local.svg": 11.9,
     "02-x-caracteristicas.svg": 11.9,
     "03-flujo-cnn.svg": 11.9,
     "06-estructuras.svg": 11.9,
@@ -91,9 +90,7 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "02-campo-receptivo.svg": 12.3,
     "02-max-pooling.svg": 12.3,
     "03-ml-vs-dl.svg": 12.3,
-    "06-semantica-instancia.svg": 12.3,
     "06-deteccion.svg": 12.7,
-    "01-activaciones.svg": 12.8,
     "04-batchnorm.svg": 12.8,
     "06-transpuesta.svg": 12.8,
     "07-dcgan-generador.svg": 12.8,
@@ -104,7 +101,6 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "04-bottleneck.svg": 13.3,
     "04-desvanecimiento.svg": 13.6,
     "05-transformaciones.svg": 14.1,
-    "06-subtitulado.svg": 14.2,
 }
 
 
