@@ -193,7 +193,7 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
     const notice = h("p", {class: "cw-notice", "aria-live": "polite"});
     const el = h("div", {class: "cw-source"},
       h("div", {class: "cw-control"}, h("label", {for: selId}, "Foto de ejemplo"), select),
-      h("div", {class: "cw-control"}, h("label", {for: fileId}, "o tu propia foto"), file),
+      h("div", {class: "cw-control cw-secondary"}, h("label", {for: fileId}, "o tu propia foto"), file),
       notice);
     let current = null;
     let loadSeq = 0, loaded = 0;
