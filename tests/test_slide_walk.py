@@ -306,7 +306,14 @@ async ({minText, minProse, minFit}) => {
       const sample = text.slice(0, 40);
       if (!worstText || px < worstText.px) worstText = {px, sample};
       if (el.closest(PROSE) && !el.closest(NOT_PROSE) && (!worstProse || px < worstProse.px)) worstProse = {px, sample};
+      // A demo's scroll box (print() output) or a clamped status line clips its text: what it hides is not cut.
+      let clip = null;
+      for (let a = el; a && el.closest(".demo") && !a.classList.contains("demo"); a = a.parentElement) {
+        const o = getComputedStyle(a);
+        if (/(auto|scroll|hidden|clip)/.test(o.overflowX + o.overflowY)) { clip = a.getBoundingClientRect(); break; }
+      }
       for (const r of rects) {
+        if (clip && (r.top >= clip.bottom - 1 || r.bottom <= clip.top + 1 || r.left >= clip.right - 1 || r.right <= clip.left + 1)) continue;
         if (r.right > box.right + 1 || r.bottom > box.bottom + 1 || r.left < box.left - 1 || r.top < box.top - 1) cut = cut || {sample};
       }
     }
