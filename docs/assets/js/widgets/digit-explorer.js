@@ -120,7 +120,7 @@ export default {
     const occlFig = canvasFigure("Oclusión: caída de la probabilidad");
 
     // ---- strip of held-out digits
-    const strip = h("div", {class: "cw-strip", role: "group", "aria-label": "Dígitos de prueba que la red no vio"});
+    const strip = h("div", {class: "cw-strip cw-secondary", role: "group", "aria-label": "Dígitos de prueba que la red no vio"});
 
     el.append(
       h("div", {class: "demo-row"},
@@ -129,7 +129,7 @@ export default {
           h("label", {}, "Grosor ", width), occl, reset)),
       h("div", {class: "demo-row cw-stages"}, ...stages.map((s) => s.fig), occlFig.fig),
       bars, live, mapsBox, kernelBox,
-      h("p", {class: "cw-map-title", text: "Dígitos de prueba (✗: la red se equivoca):"}), strip);
+      h("p", {class: "cw-map-title cw-secondary", text: "Dígitos de prueba (✗: la red se equivoca):"}), strip);
 
     function setState(res) {
       last = res;
