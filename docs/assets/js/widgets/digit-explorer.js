@@ -122,6 +122,7 @@ export default {
     // ---- strip of held-out digits
     const strip = h("div", {class: "cw-strip cw-secondary", role: "group", "aria-label": "Dígitos de prueba que la red no vio"});
 
+    el.classList.add("cw-stage-flow");  // on a slide: two columns of pad, stages, bars, maps
     el.append(
       h("div", {class: "demo-row"},
         h("figure", {class: "cw-figure"}, pad, h("figcaption", {text: "Dibuja aquí un dígito (0-9)"})),
