@@ -135,9 +135,16 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
     }
     /** On: the demo covers the slide at the slide's own scale, undoing the zoom-to-fit
      * of the slide's content (slides.js sets CSS zoom on .slide-content). */
+    let holder = null;
     function zoom(on) {
       const box = el.closest(".slide-content");
       const fit = box ? parseFloat(box.style.zoom) || 1 : 1;
+      // The demo's place keeps its height while it is lifted out, so the slide is not refitted under it.
+      if (on && !holder) {
+        holder = h("div", {class: "cw-zoom-holder", "aria-hidden": "true"});
+        holder.style.height = `${el.offsetHeight}px`;
+        el.before(holder);
+      } else if (!on && holder) { holder.remove(); holder = null; }
       el.classList.toggle("cw-zoomed", on);
       el.style.zoom = on && fit !== 1 ? String(1 / fit) : "";
       el.dataset.zoomed = String(on);
@@ -193,7 +200,7 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
     const notice = h("p", {class: "cw-notice", "aria-live": "polite"});
     const el = h("div", {class: "cw-source"},
       h("div", {class: "cw-control"}, h("label", {for: selId}, "Foto de ejemplo"), select),
-      h("div", {class: "cw-control"}, h("label", {for: fileId}, "o tu propia foto"), file),
+      h("div", {class: "cw-control cw-secondary"}, h("label", {for: fileId}, "o tu propia foto"), file),
       notice);
     let current = null;
     let loadSeq = 0, loaded = 0;
@@ -326,7 +333,11 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
   /** A cell size that fits `cols` cells in the container's width: at most 2.75 em of the
    * widget's text (44 px when reading, more on a slide), at least 22 px. */
   function fitCell(container, cols, share = 1) {
-    const width = container.clientWidth || 600;
+    // On a slide, the width as at the slide's zoom 1: zoom-to-fit widens the container (in
+    // its own px), and cells sized from that would change the layout the fit just measured.
+    let zoom = 1;
+    for (let a = container; a && !a.classList.contains("slide"); a = a.parentElement) zoom *= parseFloat(a.style.zoom) || 1;
+    const width = (container.clientWidth || 600) * Math.min(1, zoom);
     const em = parseFloat(getComputedStyle(container).fontSize) || 16;
     return Math.max(22, Math.min(Math.round(2.75 * em), Math.floor((width * share) / Math.max(cols, 1)) - 2));
   }

@@ -120,8 +120,9 @@ export default {
     const occlFig = canvasFigure("Oclusión: caída de la probabilidad");
 
     // ---- strip of held-out digits
-    const strip = h("div", {class: "cw-strip", role: "group", "aria-label": "Dígitos de prueba que la red no vio"});
+    const strip = h("div", {class: "cw-strip cw-secondary", role: "group", "aria-label": "Dígitos de prueba que la red no vio"});
 
+    el.classList.add("cw-stage-flow");  // on a slide: two columns of pad, stages, bars, maps
     el.append(
       h("div", {class: "demo-row"},
         h("figure", {class: "cw-figure"}, pad, h("figcaption", {text: "Dibuja aquí un dígito (0-9)"})),
@@ -129,7 +130,7 @@ export default {
           h("label", {}, "Grosor ", width), occl, reset)),
       h("div", {class: "demo-row cw-stages"}, ...stages.map((s) => s.fig), occlFig.fig),
       bars, live, mapsBox, kernelBox,
-      h("p", {class: "cw-map-title", text: "Dígitos de prueba (✗: la red se equivoca):"}), strip);
+      h("p", {class: "cw-map-title cw-secondary", text: "Dígitos de prueba (✗: la red se equivoca):"}), strip);
 
     function setState(res) {
       last = res;
