@@ -28,7 +28,7 @@ needs_mnist = pytest.mark.skipif(not npz_path().is_file(), reason="MNIST not fet
 
 
 # Committed with the figures; diffusion's full CPU run (~45 min on a busy machine) is not yet.
-REQUIRED = ("lenet", "unet")
+REQUIRED = ("lenet", "unet", "diffusion")
 
 
 def _load(name, network):
