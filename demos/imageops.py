@@ -230,6 +230,7 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: int = 0,
     ap = np.pad(a, [(p, p), (p, p)] + [(0, 0)] * (a.ndim - 2)) if p else a
     out_h = (ap.shape[0] - eff_h) // s + 1
     out_w = (ap.shape[1] - eff_w) // s + 1
+    # --8<-- [start:conv2d-taps]
     # Each tap (i, j) multiplies one strided slice of the padded image by a scalar;
     # one reused buffer for the products avoids a fresh large temporary per tap.
     out = w[0, 0] * _tap(ap, 0, 0, s, out_h, out_w)
@@ -239,6 +240,7 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: int = 0,
             if i or j:
                 np.multiply(_tap(ap, i * d, j * d, s, out_h, out_w), w[i, j], out=buf)
                 out += buf
+    # --8<-- [end:conv2d-taps]
     if not np.isfinite(out).all():  # finite inputs, infinite sums: the kernel is too large
         raise _overflow(w)
     return out

@@ -85,8 +85,8 @@ class Generator(nn.Module):
             ch //= 2
         # ... and the last one outputs the image, squashed to [-1, 1].
         layers += [nn.ConvTranspose2d(ch, out_channels, 4, 2, 1, bias=False), nn.Tanh()]
-        self.main = nn.Sequential(*layers)
         # --8<-- [end:generator-layers]
+        self.main = nn.Sequential(*layers)
 
     def forward(self, z, y=None):
         z = z.reshape(z.shape[0], -1, 1, 1)

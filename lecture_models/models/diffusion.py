@@ -239,6 +239,7 @@ def loss(model, x0, y, p_uncond=0.1, *, schedule=None, generator=None):
     if not 0.0 <= p_uncond <= 1.0:
         raise ValueError(f"p_uncond must be in [0, 1], got {p_uncond!r}")
     schedule = NoiseSchedule() if schedule is None else schedule
+    # --8<-- [start:loss-body]
     n, device = x0.shape[0], x0.device
     t = _rand(torch.randint, 0, schedule.num_steps, (n,), generator=generator, device=device)
     noise = _rand(torch.randn, x0.shape, generator=generator, device=device)
@@ -248,6 +249,7 @@ def loss(model, x0, y, p_uncond=0.1, *, schedule=None, generator=None):
         y = torch.where(drop, torch.full_like(y, model.num_classes), y)
     x_t = schedule.q_sample(x0, t, noise)
     return F.mse_loss(model(x_t, t, y), noise)
+    # --8<-- [end:loss-body]
 # --8<-- [end:loss]
 
 

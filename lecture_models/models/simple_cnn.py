@@ -20,6 +20,7 @@ class SimpleCNN(nn.Module):
     def __init__(self, num_classes: int = 10, in_channels: int = 1, image_size: int = 28):
         super().__init__()
         side = ((image_size - 2) // 2 - 2) // 2  # two valid 3x3 convs, two 2x2 pools: 28 -> 5
+        # --8<-- [start:layers]
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, 32, kernel_size=3),  # padding="valid", stride 1
             nn.ReLU(),
@@ -35,6 +36,7 @@ class SimpleCNN(nn.Module):
             nn.Linear(256, 128), nn.ReLU(),
             nn.Linear(128, num_classes),  # logits: the softmax is inside the loss
         )
+        # --8<-- [end:layers]
         self.in_channels, self.image_size = in_channels, image_size
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -53,6 +53,7 @@ def evaluate(model, x, y, *, batch_size: int = 1000):
 # --8<-- [start:lr-schedule]
 def lr_at(step: int, total: int, lr: float, schedule: str, warmup: float = 0.1) -> float:
     """Learning rate for a step: 'constant', 'cosine' or 'onecycle' (linear warm-up then linear decay)."""
+    # --8<-- [start:lr-body]
     if schedule == "constant":
         return lr
     frac = step / max(total, 1)
@@ -63,6 +64,7 @@ def lr_at(step: int, total: int, lr: float, schedule: str, warmup: float = 0.1) 
             return lr * (0.1 + 0.9 * frac / warmup)
         return lr * max(0.0, (1 - frac) / (1 - warmup))
     raise ValueError(f"unknown schedule {schedule!r}")
+    # --8<-- [end:lr-body]
 # --8<-- [end:lr-schedule]
 
 
