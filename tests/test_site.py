@@ -190,3 +190,18 @@ def test_wide_tables_scroll_inside_their_box_on_a_phone(server, browser):
         assert widths["page"] <= widths["view"], f"the page is {widths['page']} px wide on a {widths['view']} px phone"
     finally:
         ctx.close()
+
+
+def test_progress_page_starts_no_python(server, page):
+    """docs/progreso/ holds only exercise-progress (`needsPython: false`): scrolled to and
+    clicked, it draws its list and the page never requests the Python runtime."""
+    page.goto(server.url + "progreso/")
+    demo = '[data-demo="exercise-progress"]'
+    page.wait_for_selector(demo + "[data-ready]")
+    page.eval_on_selector(demo, "el => el.scrollIntoView({block: 'center'})")
+    page.click(demo + " table")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.dataset.python") == "none"
+    runtime = [u for u in page.watch.requests if "/assets/vendor/pyodide/" in u or "pyodide-worker" in u]
+    assert not runtime, f"the progress page loaded Python: {runtime}"
+    assert page.locator(demo + " .demo-status").inner_text() == ""
