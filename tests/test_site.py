@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SiteServer, build_site, built_pages, wait_for_demo
+from conftest import ROOT, RUNTIME_MODULE, SiteServer, build_site, built_pages, wait_for_demo
 
 SEED_004_RESULT = [4, 3, 4, 2, 4, 3, 2, 3, 4]
 
@@ -205,3 +205,20 @@ def test_progress_page_starts_no_python(server, page):
     runtime = [u for u in page.watch.requests if "/assets/vendor/pyodide/" in u or "pyodide-worker" in u]
     assert not runtime, f"the progress page loaded Python: {runtime}"
     assert page.locator(demo + " .demo-status").inner_text() == ""
+
+
+def test_a_call_resumed_across_a_restart_waits_for_the_new_worker(server, page):
+    """Without isolation «Detener» replaces the worker. A call that was waiting on the old
+    worker's start (resumed in the same turn as the interrupt) must run on the new worker
+    once its Python is ready, not be posted before the new worker's init."""
+    page.goto(server.url + "laboratorio/")
+    assert wait_for_demo(page, '[data-demo="conv-proof"]') == "ready"
+    got = page.evaluate(f"""async () => {{
+        const rt = (await {RUNTIME_MODULE}).getRuntime();
+        if (rt.interruptible) return "isolated";
+        const old = rt.worker;
+        const p = rt.call("demos.imageops", "output_size", [28, 5], {{stride: 2, padding: 1}});
+        rt.interrupt();  // the call's `await start()` resumes after this, on the new worker
+        try {{ return [await p, rt.worker !== old]; }} catch (err) {{ return String(err.message); }}
+    }}""")
+    assert got == [13, True]

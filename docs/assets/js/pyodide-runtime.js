@@ -136,7 +136,14 @@
 
     /** Call demos.<module>.<func>(*args, **kwargs) in the worker. */
     async call(module, func, args = [], kwargs = {}) {
-      await this.start();
+      // Post to the worker whose start we awaited: if interrupt() replaced it meanwhile
+      // (a restart without isolation), wait for the new one's init instead of posting to
+      // a worker that has no Python yet.
+      for (;;) {
+        const ready = this.start();
+        await ready;
+        if (this.readyPromise === ready) break;
+      }
       const id = this.nextId++;
       if (this.interruptBuffer) this.interruptBuffer[0] = 0;
       return new Promise((resolve, reject) => {
