@@ -27,6 +27,34 @@ def test_every_page_is_built(site_dir):
     assert (site_dir / "demos" / "imageops.py").exists()
 
 
+def test_demos_run_from_one_hash_checked_wheel(server, site_dir, context, browser):
+    """The worker loads demos/ as the one wheel the page names (sha256 included), not as
+    loose files; a wheel whose bytes differ from that hash is refused with a clear reason."""
+    import hashlib
+    import zipfile
+
+    (whl,) = (site_dir / "demos").glob("demos-*-py3-none-any.whl")
+    names = set(zipfile.ZipFile(whl).namelist())
+    assert "demos/bridge.py" in names and not any("exercises" in n for n in names)
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: "/demos/" in r.url and requested.append(r.url.rsplit("/", 1)[1]))
+    page.goto(server.url + "laboratorio/")
+    meta = page.locator('meta[name="course-demos-wheel"]')
+    assert meta.get_attribute("data-sha256") == hashlib.sha256(whl.read_bytes()).hexdigest()
+    assert wait_for_demo(page, '[data-demo="conv-proof"]') == "ready"
+    assert requested == [whl.name.replace("+", "%2B")] or requested == [whl.name], requested
+
+    other = browser.new_context(service_workers="block")  # the route must see the request
+    tampered = other.new_page()
+    tampered.route("**/demos/*.whl", lambda route: route.fulfill(
+        body=whl.read_bytes() + b"\0", content_type="application/octet-stream"))
+    tampered.goto(server.url + "laboratorio/")
+    assert wait_for_demo(tampered, '[data-demo="conv-proof"]') == "error"
+    assert "no coincide" in tampered.inner_text('[data-demo="conv-proof"] .demo-status')
+    other.close()
+
+
 def linkcheck(url: str) -> subprocess.CompletedProcess:
     """linkchecker from `url`, following every link on the local server (others ignored)."""
     return subprocess.run(
