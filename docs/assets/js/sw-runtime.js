@@ -12,3 +12,24 @@ self.addEventListener("message", (event) => {
     .then((cache) => Promise.all(urls.map((u) => cache.match(u).then((hit) => hit || cache.add(u)))))
     .then(() => reply(true), () => reply(false)));
 });
+
+/* Cross-origin isolation on any host (GitHub Pages cannot send headers): registered as
+ * sw.js?coi=1, the service worker adds COOP/COEP to every response it gives the site,
+ * so a page loaded through it has crossOriginIsolated, SharedArrayBuffer, and the
+ * runtime's interrupt buffer («Detener» stops Python without a new worker). Workbox
+ * answers with event.respondWith(promise): that one call is wrapped, before Workbox's
+ * listeners exist (this file is imported first). The first visit is not isolated (its
+ * page came from the network); the next load of the page is. */
+if (new URL(self.location.href).searchParams.get("coi") === "1") {
+  const isolate = (resp) => {
+    if (!resp || resp.status === 0 || resp.type === "opaque" || resp.type === "opaqueredirect") return resp;
+    const headers = new Headers(resp.headers);
+    headers.set("Cross-Origin-Opener-Policy", "same-origin");
+    headers.set("Cross-Origin-Embedder-Policy", "require-corp");
+    return new Response(resp.body, {status: resp.status, statusText: resp.statusText, headers});
+  };
+  const respondWith = FetchEvent.prototype.respondWith;
+  FetchEvent.prototype.respondWith = function (response) {
+    return respondWith.call(this, Promise.resolve(response).then(isolate));
+  };
+}
