@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .errors import InputError
 from .imageops import _area_axis0, _tap, avg_pool2d, max_pool2d, output_size, transposed_output_size
 
 __all__ = [
@@ -34,8 +35,15 @@ HEADS = 4   # attention heads of its bottleneck
 MAKE_COMMAND = "python -m lecture_models figures --only {run}"
 
 
-class WeightsError(ValueError):
-    """The weights file is missing or does not fit the network: the message names the command."""
+class WeightsError(InputError):
+    """The weights file is missing or does not fit the network: the message names the command.
+
+    An InputError (code "missing_weights"), so demos.bridge sends a record of kind "input":
+    the page shows the message once, as it is, without a type name or a traceback.
+    """
+
+    def __init__(self, message: str, *, code: str = "missing_weights"):
+        super().__init__(message, code=code)
 
 
 # ----------------------------------------------------------------------------- weights

@@ -10,13 +10,14 @@ sys.path, so this file imports it, `demos` and `lecture_models` without path edi
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from sitebuild import captions, exercises, generated, links, sw, vendor
+from sitebuild import captions, exercises, generated, links, sw, vendor, wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,7 +27,8 @@ _serving = False
 
 
 def demo_files() -> list[str]:
-    """The Python files of demos/ that the browser loads into Pyodide."""
+    """The Python files of demos/, also served one by one (readable, linkable); the
+    browser runs them from the wheel (sitebuild/wheel.py)."""
     return sorted(p.name for p in DEMOS_DIR.glob("*.py"))
 
 
@@ -41,7 +43,9 @@ def on_config(config):
     source = os.environ.get("PYODIDE_SOURCE", config.extra.get("pyodide_source", "self"))
     if source not in ("self", "cdn"):
         raise PluginError(f"PYODIDE_SOURCE must be 'self' or 'cdn', got {source!r}")
-    config.extra["demo_files"] = demo_files()
+    # The browser loads demos/ as one hash-checked wheel (sitebuild/wheel.py says why).
+    whl, sha = wheel.build(Path(tempfile.mkdtemp(prefix="demos-wheel-")))
+    config.extra["demos_wheel"] = {"dir": str(whl.parent), "file": whl.name, "sha256": sha}
     if source == "cdn":
         config.extra["pyodide_index_url"] = vendor.PYODIDE_CDN
         config.extra["pyodide_cdn_origin"] = "https://cdn.jsdelivr.net"
@@ -69,6 +73,8 @@ def on_files(files, config):
         files.append(File(rel, str(_dist), site_dir, False, dest_uri=f"assets/vendor/{rel}"))
     for name in demo_files():
         files.append(File(name, str(DEMOS_DIR), site_dir, False, dest_uri=f"demos/{name}"))
+    whl = config.extra["demos_wheel"]
+    files.append(File(whl["file"], whl["dir"], site_dir, False, dest_uri=f"demos/{whl['file']}"))
     return _exercises(exercises.add_to_site, files, config)
 
 

@@ -14,6 +14,11 @@ What is cached when:
   NumPy (17 MB). A reader who never starts a demo never downloads Python; one who did
   can reload the page offline and run it (docs/assets/js/sw-runtime.js copies the files
   that the first visit's worker fetched before the service worker took control).
+
+Registered as `sw.js?coi=1` (self-hosted Python), it also adds COOP/COEP to the responses
+it gives, so from the second load on the page is cross-origin isolated on any host
+(sw-runtime.js); no automatic reload forces that on the first visit, which would throw
+away what the reader has typed.
 """
 
 from __future__ import annotations

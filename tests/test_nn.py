@@ -253,3 +253,15 @@ def test_missing_or_wrong_weights_say_which_command_makes_them(tmp_path):
     assert sd["x"].dtype == np.float32 and cfg == {"network": "unet"}
     with pytest.raises(nn.WeightsError, match=r"c1.weight.*--only lenet"):
         nn.LeNet5(sd)
+
+
+def test_weights_error_reaches_the_page_as_an_input_record():
+    """A missing weights file is shown as its message alone (kind "input"), never as
+    «ValueError: ...» with a traceback."""
+    from demos import bridge
+
+    with pytest.raises(nn.WeightsError) as info:
+        nn.load_weights(None, run="lenet")
+    rec = bridge.record(info.value)
+    assert rec["kind"] == "input" and rec["code"] == "missing_weights" and rec["traceback"] == ""
+    assert rec["message"].startswith("No están los pesos") and "Error" not in rec["message"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import SiteServer, wait_for_demo
+from conftest import RUNTIME_MODULE, SiteServer, wait_for_demo
 
 SEED_004_RESULT = [4, 3, 4, 2, 4, 3, 2, 3, 4]
 DEMO = '[data-demo="conv-proof"]'
@@ -65,3 +65,27 @@ def test_a_new_build_replaces_the_cache_and_says_so(site_dir, tmp_path, context)
         page.wait_for_function("() => (document.querySelector('article h1') || {}).textContent?.includes('versión 2')")
     finally:
         srv.close()
+
+
+def test_second_load_through_the_service_worker_is_cross_origin_isolated(server, context):
+    """The test server sends no COOP/COEP (like GitHub Pages): the first load is not
+    isolated; once the service worker controls the page, a reload is, and «Detener»
+    stops Python through the interrupt buffer: the same worker goes on."""
+    cell = '[data-demo="python-cell"]'
+    page = context.new_page()
+    page.goto(server.url + "demos/")
+    assert page.evaluate("self.crossOriginIsolated") is False
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.reload()
+    assert page.evaluate("self.crossOriginIsolated") is True
+    assert wait_for_demo(page, cell) == "ready"
+    page.wait_for_function(f"() => +document.querySelector('{cell}').dataset.runs >= 1")
+    assert page.evaluate(f"async () => (await {RUNTIME_MODULE}).getRuntime().interruptible") is True
+    page.evaluate(f"async () => {{ window.__worker = (await {RUNTIME_MODULE}).getRuntime().worker; }}")
+    page.fill(f"{cell} textarea", "n = 0\nwhile True:\n    n += 1")
+    page.click(f"{cell} button:has-text('Ejecutar')")
+    page.wait_for_function("sel => document.querySelector(sel).dataset.busy === 'true'", arg=cell)
+    page.click(f"{cell} button:has-text('Detener')")
+    page.wait_for_function("sel => document.querySelector(sel).dataset.busy !== 'true'", arg=cell)
+    assert "interrumpida" in page.inner_text(f"{cell} > .demo-error")
+    assert page.evaluate(f"async () => (await {RUNTIME_MODULE}).getRuntime().worker === window.__worker")

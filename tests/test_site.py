@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SiteServer, build_site, built_pages, wait_for_demo
+from conftest import ROOT, RUNTIME_MODULE, SiteServer, build_site, built_pages, wait_for_demo
 
 SEED_004_RESULT = [4, 3, 4, 2, 4, 3, 2, 3, 4]
 
@@ -25,6 +25,34 @@ def test_every_page_is_built(site_dir):
     for entry in lock["packages"].values():
         assert (pyodide / entry["file_name"]).exists()
     assert (site_dir / "demos" / "imageops.py").exists()
+
+
+def test_demos_run_from_one_hash_checked_wheel(server, site_dir, context, browser):
+    """The worker loads demos/ as the one wheel the page names (sha256 included), not as
+    loose files; a wheel whose bytes differ from that hash is refused with a clear reason."""
+    import hashlib
+    import zipfile
+
+    (whl,) = (site_dir / "demos").glob("demos-*-py3-none-any.whl")
+    names = set(zipfile.ZipFile(whl).namelist())
+    assert "demos/bridge.py" in names and not any("exercises" in n for n in names)
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: "/demos/" in r.url and requested.append(r.url.rsplit("/", 1)[1]))
+    page.goto(server.url + "laboratorio/")
+    meta = page.locator('meta[name="course-demos-wheel"]')
+    assert meta.get_attribute("data-sha256") == hashlib.sha256(whl.read_bytes()).hexdigest()
+    assert wait_for_demo(page, '[data-demo="conv-proof"]') == "ready"
+    assert requested == [whl.name.replace("+", "%2B")] or requested == [whl.name], requested
+
+    other = browser.new_context(service_workers="block")  # the route must see the request
+    tampered = other.new_page()
+    tampered.route("**/demos/*.whl", lambda route: route.fulfill(
+        body=whl.read_bytes() + b"\0", content_type="application/octet-stream"))
+    tampered.goto(server.url + "laboratorio/")
+    assert wait_for_demo(tampered, '[data-demo="conv-proof"]') == "error"
+    assert "no coincide" in tampered.inner_text('[data-demo="conv-proof"] .demo-status')
+    other.close()
 
 
 def linkcheck(url: str) -> subprocess.CompletedProcess:
@@ -190,3 +218,35 @@ def test_wide_tables_scroll_inside_their_box_on_a_phone(server, browser):
         assert widths["page"] <= widths["view"], f"the page is {widths['page']} px wide on a {widths['view']} px phone"
     finally:
         ctx.close()
+
+
+def test_progress_page_starts_no_python(server, page):
+    """docs/progreso/ holds only exercise-progress (`needsPython: false`): scrolled to and
+    clicked, it draws its list and the page never requests the Python runtime."""
+    page.goto(server.url + "progreso/")
+    demo = '[data-demo="exercise-progress"]'
+    page.wait_for_selector(demo + "[data-ready]")
+    page.eval_on_selector(demo, "el => el.scrollIntoView({block: 'center'})")
+    page.click(demo + " table")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.dataset.python") == "none"
+    runtime = [u for u in page.watch.requests if "/assets/vendor/pyodide/" in u or "pyodide-worker" in u]
+    assert not runtime, f"the progress page loaded Python: {runtime}"
+    assert page.locator(demo + " .demo-status").inner_text() == ""
+
+
+def test_a_call_resumed_across_a_restart_waits_for_the_new_worker(server, page):
+    """Without isolation «Detener» replaces the worker. A call that was waiting on the old
+    worker's start (resumed in the same turn as the interrupt) must run on the new worker
+    once its Python is ready, not be posted before the new worker's init."""
+    page.goto(server.url + "laboratorio/")
+    assert wait_for_demo(page, '[data-demo="conv-proof"]') == "ready"
+    got = page.evaluate(f"""async () => {{
+        const rt = (await {RUNTIME_MODULE}).getRuntime();
+        if (rt.interruptible) return "isolated";
+        const old = rt.worker;
+        const p = rt.call("demos.imageops", "output_size", [28, 5], {{stride: 2, padding: 1}});
+        rt.interrupt();  // the call's `await start()` resumes after this, on the new worker
+        try {{ return [await p, rt.worker !== old]; }} catch (err) {{ return String(err.message); }}
+    }}""")
+    assert got == [13, True]

@@ -15,6 +15,9 @@
  * ui.error(err) (shows an error record's message once and marks the field or kernel
  * cell it names: elements with data-field="<field>" or data-cell="<row>,<col>"),
  * ui.drawMatrix(canvas, rec), ui.drawImage(canvas, rec).
+ * A widget that runs no Python says so with `needsPython: false` in its default export:
+ * it gets no runtime and no Python status line, and never opens the page's gate (a page
+ * with only such demos downloads no Pyodide).
  * Every demo also gets the framework's slide stage (common.js stage(): layout, key Z).
  * Before the next page (instant navigation) each mount's teardown is called.
  */
@@ -157,7 +160,8 @@ import * as widgets from "./widgets/index.js";
       ui.status(`Demo desconocida: «${name}».`, "error");
       return null;
     }
-    const unsubscribe = runtime.onStatus(({state, detail}) => {
+    if (!needsPython(el)) runtime = null;
+    const unsubscribe = !runtime ? () => {} : runtime.onStatus(({state, detail}) => {
       const text = state === "error"
         ? `${STATE_TEXT.error} Motivo: ${detail}. El resto de la página sigue disponible.`
         : state === "idle" ? STATE_TEXT.idle : (detail || STATE_TEXT[state]);
@@ -178,6 +182,12 @@ import * as widgets from "./widgets/index.js";
     };
   }
 
+  /** False only for a known widget that declares `needsPython: false`. */
+  function needsPython(el) {
+    const widget = registry.get(el.dataset.demo);
+    return !widget || widget.needsPython !== false;
+  }
+
   let teardowns = [];
   /** Tear down the previous page's demos, then mount this page's. */
   function mountAll() {
@@ -185,7 +195,7 @@ import * as widgets from "./widgets/index.js";
     teardowns = [];
     const demos = Array.from(document.querySelectorAll(".demo[data-demo]"));
     const rt = getRuntime();
-    const gate = pageGate(rt, demos);
+    const gate = pageGate(rt, demos.filter(needsPython));
     teardowns.push(gate.close);
     const runtime = gated(rt, gate);
     for (const el of demos) {

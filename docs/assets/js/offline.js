@@ -7,6 +7,11 @@
   const meta = document.querySelector('meta[name="course-sw"]');
   if (!meta || !meta.content || !("serviceWorker" in navigator)) return;
   const swURL = new URL(meta.content, location.href);
+  // Self-hosted Python: the service worker makes the site's responses cross-origin
+  // isolated (sw-runtime.js), so «Detener» interrupts Python in place. Not with the
+  // CDN, whose files would then need CORP headers the page cannot promise.
+  const cdn = document.querySelector('meta[name="course-pyodide-index"]');
+  if (!cdn || !cdn.content) swURL.searchParams.set("coi", "1");
   let accepted = false;
 
   function notice(text, action) {

@@ -76,11 +76,12 @@
     start() {
       if (this.readyPromise) return this.readyPromise;
       const indexURL = metaContent("course-pyodide-index") || new URL("assets/vendor/pyodide/", SITE_ROOT).href;
-      const demosBase = new URL("demos/", SITE_ROOT).href;
       const workerURL = new URL("assets/js/pyodide-worker.js", SITE_ROOT).href;
-      // Python files of demos/ that the worker writes into Pyodide's file system
-      // (listed by the site build, so a new demo module needs no change here).
-      const files = metaContent("course-demo-files").split(",").filter(Boolean);
+      // The demos' Python code: one wheel built by the site (sitebuild/wheel.py), named
+      // with its sha256 in the page, so the worker runs exactly this build's modules.
+      const wheelMeta = document.querySelector('meta[name="course-demos-wheel"]');
+      const wheel = wheelMeta && wheelMeta.content ? new URL(wheelMeta.content, document.baseURI).href : "";
+      const wheelSha256 = wheelMeta ? wheelMeta.dataset.sha256 || "" : "";
       // The NumPy wheel is fetched while Pyodide boots, not after it (cold start).
       const runtimeFiles = runtimeFileURLs(indexURL);
       const prefetch = runtimeFiles.filter((u) => u.endsWith(".whl"));
@@ -127,7 +128,7 @@
           reject(new Error(why));
         };
         this.setStatus("loading", "Cargando Python (Pyodide)…");
-        worker.postMessage({type: "init", indexURL, demosBase, files, prefetch,
+        worker.postMessage({type: "init", indexURL, wheel, wheelSha256, prefetch,
                             interruptBuffer: this.interruptBuffer});
       });
       this.readyPromise.catch(() => {});  // callers see the rejection; avoid noise
@@ -136,7 +137,14 @@
 
     /** Call demos.<module>.<func>(*args, **kwargs) in the worker. */
     async call(module, func, args = [], kwargs = {}) {
-      await this.start();
+      // Post to the worker whose start we awaited: if interrupt() replaced it meanwhile
+      // (a restart without isolation), wait for the new one's init instead of posting to
+      // a worker that has no Python yet.
+      for (;;) {
+        const ready = this.start();
+        await ready;
+        if (this.readyPromise === ready) break;
+      }
       const id = this.nextId++;
       if (this.interruptBuffer) this.interruptBuffer[0] = 0;
       return new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 /* Runs Pyodide + NumPy off the main thread, so the page never freezes while
  * ~15 MB of WebAssembly load or while a demo computes.
  * Protocol (postMessage):
- *   in  {type:"init", indexURL, demosBase, files, prefetch, interruptBuffer?}
+ *   in  {type:"init", indexURL, wheel, wheelSha256, prefetch, interruptBuffer?}
+ *       (wheel: URL of the demos' wheel, checked against wheelSha256 before it is unpacked)
  *   in  {type:"call", id, module, func, args, kwargs}
  *   out {type:"status", state:"loading"|"ready"|"error", detail}
  *   out {type:"result", id, value} | {type:"error", id, error: record}  (demos/bridge.py's record)
@@ -12,26 +13,36 @@ let bridge = null;
 
 function post(msg) { self.postMessage(msg); }
 
+/** The demos' wheel as bytes, refused unless its sha256 is the one the page names
+ * (checked where WebCrypto exists: not on a plain-http LAN address). */
+async function fetchWheel(url, sha256) {
+  const name = url.slice(url.lastIndexOf("/") + 1);
+  const resp = await fetch(url);
+  if (!resp.ok) throw new Error(`No se pudo descargar el código de las demos ${name} (HTTP ${resp.status})`);
+  const buf = await resp.arrayBuffer();
+  if (sha256 && self.crypto && crypto.subtle) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
+    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+    if (hex !== sha256) throw new Error(`El código de las demos ${name} no coincide con esta versión del curso (sha256).`);
+  }
+  return buf;
+}
+
 async function init(msg) {
   try {
     post({type: "status", state: "loading", detail: "Cargando Python (Pyodide)…"});
     // Everything the demos need is requested at once: the NumPy wheel and the demo
     // files download while the WebAssembly runtime streams and compiles.
     const early = (msg.prefetch || []).map((url) => fetch(url).then((r) => r.arrayBuffer()).catch(() => null));
-    const sources = msg.files.map((name) => fetch(msg.demosBase + name).then((resp) => {
-      if (!resp.ok) throw new Error(`No se pudo descargar demos/${name} (HTTP ${resp.status})`);
-      return resp.text();
-    }));
-    sources.forEach((p) => p.catch(() => {}));  // reported below, once
+    const demos = fetchWheel(msg.wheel, msg.wheelSha256);
+    demos.catch(() => {});  // reported below, once
     importScripts(msg.indexURL + "pyodide.js");
     pyodide = await loadPyodide({indexURL: msg.indexURL});
     await Promise.all(early);
     await pyodide.loadPackage("numpy", {messageCallback: () => {}});
     if (msg.interruptBuffer) pyodide.setInterruptBuffer(msg.interruptBuffer);
     post({type: "status", state: "loading", detail: "Cargando las demos…"});
-    pyodide.FS.mkdirTree("/home/pyodide/demos");
-    const texts = await Promise.all(sources);
-    msg.files.forEach((name, i) => pyodide.FS.writeFile("/home/pyodide/demos/" + name, texts[i]));
+    pyodide.unpackArchive(await demos, "wheel", {extractDir: "/home/pyodide"});
     pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
     bridge = pyodide.pyimport("demos.bridge");
     const version = pyodide.runPython("import numpy; numpy.__version__");

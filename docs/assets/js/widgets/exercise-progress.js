@@ -15,6 +15,7 @@ const STATE_TEXT = {untried: "Sin intentar", failed: "Con fallos", solved: "Resu
 
 export default {
   name: "exercise-progress",
+  needsPython: false,  // reads localStorage and index.json only: the mounter starts no Pyodide
   mount(el, {ui}) {
     let alive = true, list = [];
     const summary = h("p", {class: "ex-progress-summary", role: "status", "aria-live": "polite"}, "Cargando la lista…");

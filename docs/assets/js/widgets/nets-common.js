@@ -1,7 +1,7 @@
 /* Shared by the trained-network widgets (digit-explorer, segmenter, diffusion-sampler):
  * fetch a weights file once per tab, load it into Python, show its provenance from the
  * manifest, and reload it transparently after the Python worker was restarted. */
-import {h} from "./common.js";
+import {h, toRecord} from "./common.js";
 import {ndarray, toTyped} from "../pyodide-runtime.js";
 
 const SITE_ROOT = new URL("../../../", import.meta.url);
@@ -68,8 +68,8 @@ export async function loadNet(runtime, name) {
       try {
         return await runtime.call("demos.netdemos", func, args, kwargs);
       } catch (err) {
-        const msg = (err.record && err.record.message) || (err.python && err.python.message) || err.message || "";
-        if (!/aún no está cargada/.test(msg)) throw err;
+        const rec = toRecord(err);
+        if (rec.code !== "missing_weights" || !/aún no está cargada/.test(rec.message)) throw err;
         await load();  // the worker was restarted (an interrupt without isolation): load again once
         return runtime.call("demos.netdemos", func, args, kwargs);
       }
@@ -122,8 +122,14 @@ export function pct(v) {
   return `${(100 * v).toLocaleString("es-ES", {maximumFractionDigits: 1})} %`;
 }
 
+/** The result line's text after a failure. ui.error(err) already shows the record's
+ * message (once, marking the field or cell it names), so this line only points at it
+ * instead of repeating it; a stop with «Detener» says just that. */
 export function errorText(err) {
-  return (err && ((err.record && err.record.message) || (err.python && err.python.message) || err.message)) || String(err);
+  const rec = toRecord(err);
+  if (rec.kind === "interrupted") return "Detenido.";
+  if (rec.field || rec.cell) return "Sin resultado: corrige el valor marcado (el aviso de la demo dice por qué).";
+  return "Sin resultado: el aviso de la demo dice por qué.";
 }
 
 /** Run fn once, when el first comes near the viewport (the weights are fetched only then). */
