@@ -46,7 +46,13 @@ def _settled(page, sel):
 
 def _draw(page, digit, pad, pen=10):
     """Trace the digit's ink pixels row by row as strokes on the 280x280 pad (10 px per MNIST pixel)."""
-    pad.scroll_into_view_if_needed()
+    # Images above the pad load lazily and would move it mid-stroke: load them all first.
+    page.evaluate("() => Promise.all([...document.images].map((i) => { i.loading = 'eager';"
+                  " return i.decode().catch(() => {}); }))")
+    # Centre the pad: strokes near the top would land on the sticky header instead.
+    pad.evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.wait_for_function("el => { const r = el.getBoundingClientRect(); return r.top > 80 && r.bottom < innerHeight; }",
+                           arg=pad.element_handle())
     box = pad.bounding_box()
     scale = box["width"] / 28
     for r in range(28):
@@ -78,7 +84,11 @@ def test_drawing_a_held_out_digit_gives_pytorchs_class(page, server):
     checked = 0
     for i in np.flatnonzero(labels == tpred)[:3]:
         page.click(f"{DIGITS} button:has-text('Borrar')")
+        _settled(page, DIGITS)
+        page.wait_for_function(f"() => document.querySelector('{DIGITS}').dataset.prediction === ''")
         _draw(page, images[i], pad)
+        # The drawing is queued after the last stroke: wait for its prediction, not the cleared one.
+        page.wait_for_function(f"() => document.querySelector('{DIGITS}').dataset.prediction !== ''")
         _settled(page, DIGITS)
         with torch.no_grad():
             ref = int(model(torch.from_numpy(images[i][None, None] / np.float32(255))).argmax())
@@ -125,7 +135,7 @@ def test_zeroing_a_kernel_changes_the_logits_as_numpy_predicts(page, server):
 
 def test_a_diffusion_sample_completes_and_can_be_interrupted(page, server):
     sd, cfg = _weights("diffusion")
-    page.goto(server.url + "lectures/07-generativos/")
+    page.goto(server.url + "lectures/08-difusion/")
     _ready(page, SAMPLER)
     page.select_option(f"{SAMPLER} select", "3")
     page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "4")

@@ -192,7 +192,7 @@ def test_site_link_keeps_instant_navigation_and_python_on_any_host(site_dir, tmp
 def test_math_in_headings_is_typeset_in_toc_and_search(server, context):
     """Lecture 7's «predecir \\(\\varepsilon\\)» shows as a formula, not as TeX source."""
     page = context.new_page()
-    page.goto(server.url + "lectures/07-generativos/")
+    page.goto(server.url + "lectures/08-difusion/")
     link = page.locator('.md-sidebar--secondary .md-nav--secondary a[href$="#aprender-a-quitar-ruido-predecir-varepsilon"]')
     link.locator(".katex").first.wait_for(state="attached")
     assert "\\(" not in link.inner_text() and "varepsilon" not in link.inner_text()

@@ -31,7 +31,7 @@ export default {
     const bg = document.createElement("canvas");
     const live = h("p", {class: "cw-result", "aria-live": "polite"});
     const legend = h("p", {class: "cw-legend"}, ...METHODS.map(([, label, c]) =>
-      h("span", {class: "cw-swatch", style: `background:${c}`, text: label})));
+      h("span", {class: "cw-key"}, h("span", {class: "cw-swatch cw-swatch--mark", style: `background:${c}`, "aria-hidden": "true"}), label)));
     el.append(h("div", {class: "cw-controls"}, h("label", {}, "Superficie ", surface),
                 h("label", {}, "Tasa de aprendizaje ", lr, " ", lrText), h("label", {}, "Pasos ", steps)),
               h("figure", {class: "cw-figure"}, canvas, h("figcaption", {text: "Pulsa (o usa las flechas) para mover el punto de partida"})),
