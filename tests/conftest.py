@@ -48,6 +48,19 @@ def build_site(dest: Path, env: dict | None = None) -> subprocess.CompletedProce
     )
 
 
+def site_or_build(site: Path | None) -> Path:
+    """The benches' site: `site` when given, else a fresh strict build in a temporary folder."""
+    if site:
+        return site
+    import tempfile
+
+    dest = Path(tempfile.mkdtemp()) / "site"
+    proc = build_site(dest)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stdout + proc.stderr)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("site")

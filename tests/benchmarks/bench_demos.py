@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, RUNTIME_MODULE, SiteServer, build_site  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, RUNTIME_MODULE, SiteServer, site_or_build  # noqa: E402
 from demos import imageops as ops  # noqa: E402
 
 # Runs in both Pythons: times conv2d and a naive loop; prints one JSON line.
@@ -178,13 +177,7 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="an already built site with the widgets")
     args = parser.parse_args()
 
-    if args.site:
-        site = args.site
-    else:
-        site = Path(tempfile.mkdtemp()) / "site"
-        proc = build_site(site)
-        if proc.returncode != 0:
-            raise SystemExit(proc.stdout + proc.stderr)
+    site = site_or_build(args.site)
     srv = SiteServer(site)
     try:
         b = browser_numbers(srv.url, args.reps)

@@ -15,14 +15,13 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer, build_site  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer, site_or_build  # noqa: E402
 from demos import exercises, grader  # noqa: E402
 from sitebuild import exercises as build  # noqa: E402
 from test_exercises import EXERCISE_PAGE, press_check, ready, root, set_code  # noqa: E402
@@ -72,12 +71,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--site", type=Path, help="an already built site")
     args = parser.parse_args()
-    site = args.site
-    if not site:
-        site = Path(tempfile.mkdtemp()) / "site"
-        proc = build_site(site)
-        if proc.returncode != 0:
-            raise SystemExit(proc.stdout + proc.stderr)
+    site = site_or_build(args.site)
     srv = SiteServer(site)
     try:
         editor_ms, page_ms = browser_numbers(srv.url, args.reps)

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -173,18 +172,13 @@ def browser_numbers(url: str, reps: int) -> dict:
 
 
 def main() -> None:
-    from conftest import SiteServer, build_site
+    from conftest import SiteServer, site_or_build
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--site", type=Path, help="an already built site")
     args = parser.parse_args()
-    site = args.site
-    if site is None:
-        site = Path(tempfile.mkdtemp()) / "site"
-        proc = build_site(site)
-        if proc.returncode != 0:
-            raise SystemExit(proc.stdout + proc.stderr)
+    site = site_or_build(args.site)
     srv = SiteServer(site)
     try:
         b = browser_numbers(srv.url, args.reps)
