@@ -16,7 +16,8 @@
  * cell it names: elements with data-field="<field>" or data-cell="<row>,<col>"),
  * ui.drawMatrix(canvas, rec), ui.drawImage(canvas, rec).
  * A widget that runs no Python says so with `needsPython: false` in its default export:
- * it gets no runtime and no Python status line, and never opens the page's gate (a page
+ * it gets no runtime and no Python status line, is marked data-state="ready" once
+ * mounted, and never opens the page's gate (a page
  * with only such demos downloads no Pyodide).
  * Every demo also gets the framework's slide stage (common.js stage(): layout, key Z).
  * Before the next page (instant navigation) each mount's teardown is called.
@@ -172,8 +173,11 @@ import * as widgets from "./widgets/index.js";
     let teardown = null;
     try {
       teardown = widget.mount(el, {runtime, ui});
+      // A widget without Python has no runtime to wait for: it is ready once mounted.
+      if (!runtime) el.dataset.state = "ready";
     } catch (err) {
       ui.status(`La demo «${name}» falló al iniciarse: ${err.message}`, "error");
+      el.dataset.state = "error";
     }
     return () => {
       unsubscribe();
