@@ -63,6 +63,10 @@ def site_or_build(site: Path | None) -> Path:
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
+    """The site built once per session. While iterating on tests only, COURSE_SITE=<folder>
+    reuses a build made with `mkdocs build --strict -d <folder>` (never set in `make test`)."""
+    if os.environ.get("COURSE_SITE"):
+        return Path(os.environ["COURSE_SITE"])
     dest = tmp_path_factory.mktemp("site")
     proc = build_site(dest)
     assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
