@@ -59,7 +59,7 @@ test: vendor data chromium
 	$(PY) -m pytest
 
 bench: vendor data chromium
-	$(PY) tests/benchmarks/run.py $(ARGS)
+	PYTHONPATH=.:tests $(PY) tests/benchmarks/run.py $(ARGS)
 
 figures: data
 	$(PY) -m lecture_models figures $(ARGS)

@@ -1,6 +1,6 @@
 """Live demos' speed: NumPy in Pyodide vs native NumPy, and slider-to-canvas latency.
 
-    python tests/benchmarks/bench_demos.py [--reps N] [--site DIR]
+    PYTHONPATH=.:tests python tests/benchmarks/bench_demos.py [--reps N] [--site DIR]
 
 Measures, on this machine, in Debian's Chromium (headless) and natively:
   * a 3×3 convolution of a 512×512 image with demos.imageops.conv2d (float32 and
@@ -20,17 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, RUNTIME_MODULE, SiteServer, site_or_build  # noqa: E402
-from demos import imageops as ops  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, RUNTIME_MODULE, SiteServer, site_or_build
+from demos import imageops as ops
 
 # Runs in both Pythons: times conv2d and a naive loop; prints one JSON line.
 TIMING = r'''

@@ -1,6 +1,6 @@
 """Graded exercises' speed: «Comprobar» in Pyodide vs the same grader natively.
 
-    python tests/benchmarks/bench_exercises.py [--reps N] [--site DIR]
+    PYTHONPATH=.:tests python tests/benchmarks/bench_exercises.py [--reps N] [--site DIR]
 
 Measures, on this machine, in Debian's Chromium (headless) and natively:
   * time from opening the exercises page to the first editor ready (CodeMirror loaded);
@@ -14,17 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer, site_or_build  # noqa: E402
-from demos import exercises, grader  # noqa: E402
-from sitebuild import exercises as build  # noqa: E402
-from test_exercises import EXERCISE_PAGE, press_check, ready, root, set_code  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer, site_or_build
+from demos import exercises, grader
+from sitebuild import exercises as build
+from test_exercises import EXERCISE_PAGE, press_check, ready, root, set_code
 
 
 def browser_numbers(url: str, reps: int) -> tuple[float, dict[str, float]]:

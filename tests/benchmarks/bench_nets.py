@@ -1,6 +1,6 @@
 """The trained-network widgets' speed: demos.nn in Pyodide vs native NumPy vs torch CPU.
 
-    python tests/benchmarks/bench_nets.py [--reps N] [--site DIR]
+    PYTHONPATH=.:tests python tests/benchmarks/bench_nets.py [--reps N] [--site DIR]
 
 Timed inside Python (perf_counter, median of N) on the exported weights
 (docs/assets/models/*.npz), in Debian's Chromium (headless, the page's worker) and natively,
@@ -19,14 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 MODELS = ROOT / "docs" / "assets" / "models"
 NETS = ("lenet", "unet", "diffusion")

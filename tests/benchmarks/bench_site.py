@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer, build_site, built_pages  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer, build_site, built_pages
 
 RUNS = 5
 DEMO_PAGE = "laboratorio/"

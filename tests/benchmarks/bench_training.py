@@ -1,6 +1,6 @@
 """LeNet-5 training speed: our on-device tensor loop vs a stock DataLoader loop.
 
-    python tests/benchmarks/bench_training.py [--device auto|cpu|cuda] [--epochs N] [--threads N]
+    PYTHONPATH=.:tests python tests/benchmarks/bench_training.py [--device auto|cpu|cuda] [--epochs N] [--threads N]
 
 Images/second and time to 95 % test accuracy for
   (a) lecture_models.train.train_classifier (data on the device, batches by index), and
@@ -12,20 +12,17 @@ A reference point: 0.76 s to 99 % on MNIST with a GTX 1660 Ti laptop (full 60k M
 Prints a table; never asserts timings. Needs the data: `python -m lecture_models data`.
 """
 import argparse
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from lecture_models.data import load_mnist  # noqa: E402
-from lecture_models.figures import RunContext  # noqa: E402
-from lecture_models.models import lenet5  # noqa: E402
-from lecture_models.train import evaluate, train_classifier  # noqa: E402
+from lecture_models.data import load_mnist
+from lecture_models.figures import RunContext
+from lecture_models.models import lenet5
+from lecture_models.train import evaluate, train_classifier
 
 
 LR = 3e-3  # constant learning rate of the loop comparison
