@@ -158,6 +158,11 @@ class PageWatch:
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
 
+    def clear(self):
+        """Forget what was recorded (before the next page of a walk)."""
+        for seen in (self.requests, self.external, self.failed, self.console_errors):
+            seen.clear()
+
     def _on_request(self, request):
         self.requests.append(request.url)
         parsed = urlparse(request.url)
@@ -165,14 +170,20 @@ class PageWatch:
             self.external.append(request.url)
 
 
-@pytest.fixture
-def context(browser):
-    ctx = browser.new_context()
-    # Belt and braces: anything off the machine is aborted (and recorded by PageWatch).
+def local_context(browser, **options):
+    """A browser context in which anything off the machine is aborted (and recorded by
+    PageWatch): belt and braces on a machine that may have a network."""
+    ctx = browser.new_context(**options)
     ctx.route(
         lambda url: urlparse(url).hostname not in LOCAL_HOSTS and urlparse(url).scheme in ("http", "https"),
         lambda route: route.abort(),
     )
+    return ctx
+
+
+@pytest.fixture
+def context(browser):
+    ctx = local_context(browser)
     yield ctx
     ctx.close()
 
@@ -209,18 +220,25 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
+# The rules axe runs by default whose outcome depends on the colour scheme.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
 @pytest.fixture(scope="session")
 def axe():
-    """check(page, where="") -> the page's serious and critical axe-core findings, one line
-    each, run once the page has loaded and a11y.js has marked its scrollable regions."""
+    """check(page, where="", only=None) -> the page's serious and critical axe-core findings,
+    one line each, run once the page has loaded and a11y.js has marked its scrollable regions.
+    `only` restricts the run to these axe rules (e.g. the colour rules, for a second scheme)."""
     from axe_playwright_python.sync_playwright import Axe
 
     runner = Axe()
 
-    def check(page, where: str = "") -> list[str]:
+    def check(page, where: str = "", only: list[str] | None = None) -> list[str]:
         page.wait_for_load_state("load")
         page.wait_for_function("() => document.documentElement.dataset.a11y === 'ready'")
+        options = {"runOnly": {"type": "rule", "values": only}} if only else None
         return [f"{where}{v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:3]}"
-                for v in runner.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+                for v in runner.run(page, options=options).response["violations"]
+                if v["impact"] in ("serious", "critical")]
 
     return check

@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pytest
 
-from conftest import wait_for_demo
+from conftest import COLOUR_RULES, wait_for_demo
 from demos import exercises, grader
 from sitebuild import exercises as build
 
@@ -370,9 +370,9 @@ def test_exercise_works_in_slide_mode(server, page):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_exercise_and_progress_pages_have_no_serious_axe_violations(server, browser, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
+def test_exercise_and_progress_pages_have_no_serious_axe_violations(server, browser, axe, scheme):
+    """After a hint and a check (verdict, cases, hint on the page); in the dark scheme
+    only the colour rules (nothing else changes with it)."""
     ctx = browser.new_context(color_scheme=scheme)
     page = ctx.new_page()
     problems = []
@@ -391,9 +391,7 @@ def test_exercise_and_progress_pages_have_no_serious_axe_violations(server, brow
                 ready(page, "conv2d")
             else:
                 page.wait_for_function("() => document.querySelector('[data-demo=\"exercise-progress\"]')?.dataset.ready")
-            for v in Axe().run(page).response["violations"]:
-                if v["impact"] in ("serious", "critical"):
-                    problems.append(f"{url}: {v['id']} {[n['target'] for n in v['nodes']][:3]}")
+            problems += axe(page, f"{url}: ", only=COLOUR_RULES if scheme == "dark" else None)
     finally:
         ctx.close()
     assert not problems, "\n".join(problems)
