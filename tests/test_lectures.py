@@ -452,6 +452,23 @@ def test_each_cited_id_has_one_year(site_dir):
     assert not problems, "\n".join(problems)
 
 
+def test_generated_tables_cite_the_years_of_the_list():
+    """A table the code writes («He et al., 2016» in the architecture comparison) gives the
+    year of sitebuild/references.py for the paper its link points to."""
+    from lecture_models import tables
+    from sitebuild import references
+
+    by_id = {r["id"].split(":", 1)[1].lower(): r for r in references.REFERENCES.values()
+             if r["id"] and r["id"].startswith(("arXiv:", "doi:"))}
+    cited = re.findall(r"\[[^\]]*?(\d{4})\]\((?:https://arxiv\.org/abs/|https://doi\.org/)([^)]+)\)",
+                       tables.architecture_table())
+    checked = [(year, key) for year, key in cited if key.lower() in by_id]
+    assert len(checked) >= 5, cited
+    wrong = [f"{key}: {year}, the list says {by_id[key.lower()]['year']}"
+             for year, key in checked if int(year) != by_id[key.lower()]["year"]]
+    assert not wrong, wrong
+
+
 def test_the_reference_page_lists_every_entry(site_dir):
     from sitebuild import references
 
