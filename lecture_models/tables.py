@@ -17,7 +17,8 @@ from .models import alexnet, googlenet, lenet5, resnet18, resnet50, vgg16
 from .spanish import NNBSP, integer, number
 from .summary import summary, weighted_depth
 
-# name, builder, year, input (C, H, W), reference (label, URL)
+# name, builder, year it appeared (contest or first arXiv version), input (C, H, W),
+# reference (label with the publication year of sitebuild/references.py, URL)
 ARCHITECTURES = [
     ("LeNet-5", lenet5, 1998, (1, 32, 32),
      ("LeCun et al., 1998", "https://doi.org/10.1109/5.726791")),
@@ -25,13 +26,13 @@ ARCHITECTURES = [
      ("Krizhevsky et al., 2012",
       "https://proceedings.neurips.cc/paper_files/paper/2012/hash/c399862d3b9d6b76c8436e924a68c45b-Abstract.html")),
     ("VGG-16", vgg16, 2014, (3, 224, 224),
-     ("Simonyan y Zisserman, 2014", "https://arxiv.org/abs/1409.1556")),
+     ("Simonyan y Zisserman, 2015", "https://arxiv.org/abs/1409.1556")),
     ("GoogLeNet", googlenet, 2014, (3, 224, 224),
-     ("Szegedy et al., 2014", "https://arxiv.org/abs/1409.4842")),
+     ("Szegedy et al., 2015", "https://arxiv.org/abs/1409.4842")),
     ("ResNet-18", resnet18, 2015, (3, 224, 224),
-     ("He et al., 2015", "https://arxiv.org/abs/1512.03385")),
+     ("He et al., 2016", "https://arxiv.org/abs/1512.03385")),
     ("ResNet-50", resnet50, 2015, (3, 224, 224),
-     ("He et al., 2015", "https://arxiv.org/abs/1512.03385")),
+     ("He et al., 2016", "https://arxiv.org/abs/1512.03385")),
 ]
 
 
@@ -85,6 +86,7 @@ def architecture_table() -> str:
             notes.append(f"{r['name']} {r['weighted_layers']}")
     lines += [
         "",
+        "*Año*: el de su concurso o su primera versión; la referencia da el año de publicación. "
         "*Capas con pesos*: convoluciones y capas lineales en el camino más largo de la entrada "
         "a la salida, como se cuentan en los artículos (VGG-16, ResNet-50). "
         "En total, contando ramas paralelas y atajos con proyección: " + "; ".join(notes) + ". "

@@ -452,6 +452,23 @@ def test_each_cited_id_has_one_year(site_dir):
     assert not problems, "\n".join(problems)
 
 
+def test_generated_tables_cite_the_years_of_the_list():
+    """A table the code writes («He et al., 2016» in the architecture comparison) gives the
+    year of sitebuild/references.py for the paper its link points to."""
+    from lecture_models import tables
+    from sitebuild import references
+
+    by_id = {r["id"].split(":", 1)[1].lower(): r for r in references.REFERENCES.values()
+             if r["id"] and r["id"].startswith(("arXiv:", "doi:"))}
+    cited = re.findall(r"\[[^\]]*?(\d{4})\]\((?:https://arxiv\.org/abs/|https://doi\.org/)([^)]+)\)",
+                       tables.architecture_table())
+    checked = [(year, key) for year, key in cited if key.lower() in by_id]
+    assert len(checked) >= 5, cited
+    wrong = [f"{key}: {year}, the list says {by_id[key.lower()]['year']}"
+             for year, key in checked if int(year) != by_id[key.lower()]["year"]]
+    assert not wrong, wrong
+
+
 def test_the_reference_page_lists_every_entry(site_dir):
     from sitebuild import references
 
@@ -479,7 +496,81 @@ def test_learning_rate_cell_shows_what_the_text_says():
     assert set(losses) == {0.001, 0.1, 0.5}, out["stdout"]
     small, good, large = losses[0.001], losses[0.1], losses[0.5]
     assert small[1] > 0.5 * small[0], f"the small rate should barely move: {small}"
+    # the speaker notes read the small rate's numbers aloud: they must be the cell's
+    said = re.search(r"la pérdida apenas\s+baja en 40 pasos \(de (\d+,\d+) a unos (\d+,\d+)\)", _lecture("01").read_text(encoding="utf-8"))
+    assert said, "lecture 1's notes no longer quote the small rate's losses"
+    assert (float(said.group(1).replace(",", ".")), float(said.group(2).replace(",", "."))) == (round(small[0], 3), round(small[1], 2))
     assert good[1] < 1e-6 * good[0], f"the good rate should converge: {good}"
     assert large[1] > 1e6 * large[0], f"the large rate should diverge: {large}"
     grads = re.search(r"analítico = (-?[\d.]+)\s+numérico = (-?[\d.]+)", out["stdout"])
     assert grads and abs(float(grads.group(1)) - float(grads.group(2))) < 1e-5
+
+
+# ---------------------------------------------------------------- code that fits a slide
+
+MAX_SLIDE_CODE_LINES = 20  # issue 11: a code slide shows a 10–20 line excerpt, the whole file collapsed
+SNIPPET = re.compile(r'^\s*--8<-- "([^":]+)(?::([\w-]+))?"\s*$')
+SECTION_MARK = re.compile(r"--8<-- \[(?:start|end):[\w-]+\]")
+
+
+def _snippet_lines(spec_file: str, section: str | None) -> list[str]:
+    """The lines pymdownx.snippets puts in the page: a named section, or the whole file,
+    without the section markers (nested ones included)."""
+    lines = (ROOT / spec_file).read_text(encoding="utf-8").splitlines()
+    if section:
+        start = [i for i, l in enumerate(lines) if f"--8<-- [start:{section}]" in l]
+        end = [i for i, l in enumerate(lines) if f"--8<-- [end:{section}]" in l]
+        assert len(start) == len(end) == 1, f"{spec_file}: section {section} must be marked once"
+        lines = lines[start[0] + 1:end[0]]
+    return [l for l in lines if not SECTION_MARK.search(l)]
+
+
+def _slide_code_blocks(text: str):
+    """(line number, rendered line count, includes) of every fenced code block a slide shows:
+    blocks inside a closed collapsible (`??? `; slide mode shows only its summary) are left out,
+    tabs and open collapsibles (`???+`) are shown."""
+    lines = text.splitlines()
+    hidden_at = []  # indents of the closed collapsibles we are inside
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        indent = len(line) - len(line.lstrip())
+        if line.strip():
+            hidden_at = [k for k in hidden_at if indent > k]
+        fence = re.match(r"^(\s*)(```+)", line)
+        if re.match(r"^\s*\?\?\? ", line):
+            hidden_at.append(indent)
+        elif fence:
+            close = next(j for j in range(i + 1, len(lines)) if lines[j].strip() == fence.group(2))
+            body, includes = 0, []
+            for l in lines[i + 1:close]:
+                m = SNIPPET.match(l)
+                if m:
+                    body += len(_snippet_lines(m.group(1), m.group(2)))
+                    includes.append(m.group(1) + (":" + m.group(2) if m.group(2) else ""))
+                else:
+                    body += 1
+            if not hidden_at:
+                yield i + 1, body, includes
+            i = close
+        i += 1
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.name)
+def test_code_on_a_slide_fits_in_20_lines(path):
+    """An excerpt grows when its source section does: move the `# --8<-- [start:...]` markers in the
+    source (or split the section in two), and put the whole file in a `??? source` collapsible."""
+    too_long = [f"{path.name}:{line}: {n} lines ({', '.join(inc) or 'typed'})"
+                for line, n, inc in _slide_code_blocks(path.read_text(encoding="utf-8"))
+                if n > MAX_SLIDE_CODE_LINES]
+    assert not too_long, "code blocks shown on a slide over 20 lines:\n" + "\n".join(too_long)
+
+
+def test_slide_code_counter_sees_what_a_slide_shows():
+    """The counter expands sections, skips closed collapsibles and keeps tabs and open ones."""
+    doc = ('=== "A"\n\n    ```python\n    --8<-- "lecture_models/models/dcgan.py:weights-init"\n    ```\n\n'
+           '??? source "todo"\n\n    ```python\n    --8<-- "lecture_models/models/dcgan.py"\n    ```\n\n'
+           '???+ note "abierta"\n\n    ```python\n    x = 1\n    ```\n\nTexto.\n\n```python\ny = 2\nz = 3\n```\n')
+    blocks = list(_slide_code_blocks(doc))
+    assert [(n, inc) for _, n, inc in blocks] == [
+        (7, ["lecture_models/models/dcgan.py:weights-init"]), (1, []), (2, [])]
