@@ -336,7 +336,7 @@ GLOSSARY = {
 }
 # slips fixed once and kept fixed
 SLIPS = [r"se ruidosa", r"ruidosarla", r"pocas pesas", r"retecle", r"Jitter de color", r"Mapeo identidad",
-         r"\bTallo\b", r"el suelo aparece", r"61,706", r"\bpasto\b", r"ficha «?sin clase", r"mini-lote"]
+         r"(?i)\btallo\b", r"el suelo aparece", r"61,706", r"\bpasto\b", r"ficha «?sin clase", r"mini-lote"]
 
 
 def test_glossary_lists_every_preferred_term():
