@@ -468,6 +468,66 @@ def test_fit_takes_the_largest_zoom_that_fits(page, deck_url):
         .every((c) => c.scrollWidth <= c.clientWidth + 1)""")
 
 
+LONG_LINE = ("<div class='highlight'><pre><code><span id='__span-9-1'>def f(x):\n</span>"
+             "<span id='__span-9-2'>    return x" + " + x" * 60 + "\n</span></code></pre></div>")
+
+
+def test_code_wider_than_the_slide_wraps_with_a_hanging_indent(page, deck_url):
+    """Only when the smallest zoom is not enough: the long line wraps, and its
+    continuation starts past the line's own indentation, not at the left margin."""
+    page.set_viewport_size({"width": 1280, "height": 754})
+    page.goto(deck_url + "?slides#slide-2")
+    at(page, 2)
+    assert page.locator(".slide--wrap").count() == 0
+    page.evaluate(FILL, [".slide-frame:not([hidden]) .slide-content", LONG_LINE])
+    page.wait_for_selector(".slide-frame:not([hidden]) section.slide--wrap")
+    assert page.evaluate(ZOOM) >= 0.85 and page.evaluate(FITS)
+    assert page.locator(".slide-frame:not([hidden]) section.slide--overflow").count() == 0
+    rows = page.evaluate("""() => {
+        const text = document.getElementById('__span-9-2').lastChild, r = document.createRange();
+        r.selectNodeContents(text);
+        const code = text.parentElement.closest('code').getBoundingClientRect().left;
+        const one = document.createRange();
+        one.setStart(text, 0); one.setEnd(text, 1);
+        const ch = one.getBoundingClientRect().width;
+        const left = new Map();  // row top -> leftmost text on it, in columns from the code box
+        for (const x of r.getClientRects()) {
+          const top = Math.round(x.top), at = (x.left - code) / ch;
+          left.set(top, Math.min(left.get(top) ?? Infinity, at));
+        }
+        return [...left.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+    }""")
+    # Every continuation starts 4 + 2 columns past the first row (its 4 spaces included).
+    assert len(rows) >= 2 and all(abs(x - rows[0] - 6) < 0.1 for x in rows[1:]), rows
+
+
+def test_references_slide_lists_short_citations(page, server):
+    """A lecture's «Referencias» is one readable slide of short citations in slide mode;
+    the reading page keeps the whole list."""
+    url = server.url + "lectures/07-generativos/"
+    page.goto(url)
+    full = page.locator("h2#referencias + ul > li")
+    n = full.count()
+    assert n >= 5 and page.locator(".slides-cites").count() == 0
+    page.goto(url + "?slides#slide-1")
+    page.wait_for_selector(".slides-deck", state="attached")
+    page.keyboard.press("End")
+    slide = page.locator(VISIBLE_SLIDES)
+    assert slide.get_attribute("aria-label").startswith("Referencias")
+    cites = slide.locator(".slides-cites > li").all_inner_texts()
+    assert len(cites) == n
+    for c in ("Goodfellow et al. (2014)", "Mirza y Osindero (2014)", "Radford et al. (2016)", "Zhou et al. (2016)"):
+        assert c in cites, cites
+    assert cites == sorted(cites, key=str.lower)
+    assert not slide.locator("h2#referencias + ul").is_visible()
+    assert f"las {n} referencias" in slide.locator(".slides-cites-note").inner_text()
+    assert page.locator(".slide-frame:not([hidden]) section.slide--overflow").count() == 0
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.documentElement.classList.contains('slides-active')")
+    assert page.locator(".slides-cites, .slides-cites-note").count() == 0
+    assert full.count() == n and full.first.is_visible()
+
+
 def test_a_slide_that_cannot_fit_is_an_error_not_a_scroll_bar(page, deck_url):
     warnings = []
     page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))

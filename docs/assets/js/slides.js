@@ -46,6 +46,8 @@ import {onEachPage} from "./pages.js";
     + " textarea, [contenteditable]:not([contenteditable='false']), [role=slider], [role=textbox], [role=spinbutton]";
   /* Boxes that scroll by themselves: their overflow means the slide does not fit. */
   const SCROLLERS = "pre > code, .md-typeset__scrollwrap, .katex-display, .tabbed-content";
+  /* The lines of a highlighted code block (pymdownx.highlight's line_spans). */
+  const WRAPPABLE = "pre > code > span[id^='__span-']";
   const NOTES_SIZE_KEY = "course-slides:notes-size";
 
   const nativeReplaceState = History.prototype.replaceState;
@@ -82,6 +84,22 @@ import {onEachPage} from "./pages.js";
     for (const el of box.querySelectorAll(SCROLLERS)) {
       if (el.scrollWidth > el.clientWidth + 1 && !el.closest(".demo")) return false;
     }
+    return true;
+  }
+
+  /** The largest zoom in [min, 1] at which the content fits; false (at min) if none. */
+  function zoomToFit(sec, box, min) {
+    box.style.zoom = "";
+    if (fitsIn(sec, box)) return true;
+    box.style.zoom = min;
+    if (!fitsIn(sec, box)) return false;
+    let lo = min, hi = 1;  // lo fits, hi does not
+    for (let k = 0; k < 7; k++) {
+      const mid = (lo + hi) / 2;
+      box.style.zoom = mid;
+      if (fitsIn(sec, box)) lo = mid; else hi = mid;
+    }
+    box.style.zoom = String(Math.floor(lo * 1000) / 1000);  // rounded down: lo fits, lo rounded up may not
     return true;
   }
 
@@ -147,6 +165,34 @@ import {onEachPage} from "./pages.js";
     return items.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   }
 
+  /** «He et al. (2016)» for one entry of the generated reference list ("A. B. Author, C.
+   * Other y D. Last (2016). «Title». ..."), or null when the entry has no "(year)". */
+  function shortCitation(li) {
+    const m = /^\s*(.+?)\s+\((\d{4}[a-z]?)\)/.exec(li.textContent);
+    if (!m) return null;
+    const etAl = /\s+et al\.$/.test(m[1]);
+    const authors = m[1].replace(/\s+et al\.$/, "").split(/,\s*|\s+[ye]\s+/).filter(Boolean);
+    const surname = (a) => a.replace(/^(?:\p{Lu}\.(?:\s+|-))+/u, "").trim();
+    const n = etAl ? Infinity : authors.length;
+    const who = n === 1 ? surname(authors[0]) : n === 2 ? `${surname(authors[0])} y ${surname(authors[1])}`
+      : `${surname(authors[0])} et al.`;
+    return `${who} (${m[2]})`;
+  }
+
+  /** The «Referencias» slide: whole citations are unreadable from the back of a room
+   * and never fit one slide, so the slide lists them short, in columns, and says where
+   * the full list is. The reading page keeps its list (CSS only hides it on the slide). */
+  function shortReferences(section, content) {
+    const list = content.querySelector(":scope > ul, :scope > ol");
+    const cites = list ? Array.from(list.children).map(shortCitation) : [];
+    if (!cites.length || cites.includes(null)) return;
+    cites.sort((a, b) => a.localeCompare(b, "es"));
+    section.classList.add("slide--references");
+    list.after(h("ul", {class: "slides-cites"}, ...cites.map((text) => h("li", {text}))),
+      h("p", {class: "slides-cites-note",
+        text: `Títulos, revistas y enlaces de ${cites.length === 1 ? "la referencia" : `las ${cites.length} referencias`}: al final de esta página, en modo lectura.`}));
+  }
+
   function toggleFullscreen() {
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
@@ -187,6 +233,7 @@ import {onEachPage} from "./pages.js";
         const jump = h("button", {type: "button", class: "slide-jump", "aria-label": `Ir a la diapositiva ${i + 1}: ${label}`},
           h("span", {"aria-hidden": "true", text: String(i + 1)}));
         jump.addEventListener("click", () => { this.setOverview(false); this.go(i, 0); });
+        if (head && head.id === "referencias") shortReferences(section, content);
         const frame = h("div", {class: "slide-frame", hidden: mode !== "print"}, section, jump);
         this.viewport.append(frame);
         const items = incrementalItems(content);
@@ -368,21 +415,14 @@ import {onEachPage} from "./pages.js";
     fit(slide) {
       const sec = slide.section, box = slide.content;
       const min = this.mode === "print" ? PRINT_MIN_FIT : MIN_FIT;
-      box.style.zoom = "";
-      let ok = fitsIn(sec, box);
-      if (!ok) {
-        box.style.zoom = min;
-        ok = fitsIn(sec, box);
-        if (ok) {
-          let lo = min, hi = 1;  // lo fits, hi does not
-          for (let k = 0; k < 7; k++) {
-            const mid = (lo + hi) / 2;
-            box.style.zoom = mid;
-            if (fitsIn(sec, box)) lo = mid; else hi = mid;
-          }
-          box.style.zoom = String(Math.floor(lo * 1000) / 1000);  // rounded down: lo fits, lo rounded up may not
-
-        }
+      sec.classList.remove("slide--wrap");
+      let ok = zoomToFit(sec, box, min);
+      // Code wider than the slide even at the smallest zoom: its long lines wrap, with a
+      // hanging indent under their own indentation (CSS reads --lead), and it fits again.
+      if (!ok && box.querySelector(WRAPPABLE)) {
+        for (const line of box.querySelectorAll(WRAPPABLE)) line.style.setProperty("--lead", /^ */.exec(line.textContent)[0].length);
+        sec.classList.add("slide--wrap");
+        ok = zoomToFit(sec, box, min);
       }
       const was = sec.classList.contains("slide--overflow");
       sec.classList.toggle("slide--overflow", !ok);
