@@ -552,26 +552,31 @@ def test_print_never_truncates(page, deck_url):
 
 
 def test_provenance_and_full_source_hidden_in_slides(context, deck_url):
-    """Contract 7 and issue 11: figure provenance and the collapsible full file are
-    for reading; slides hide them, the presenter view lists the provenance."""
+    """Contract 7 and issue 11: figure provenance, the collapsible full file and text
+    marked `.reading-only` are for reading; slides hide them, the presenter view lists
+    the provenance and the reader's hint."""
     context.add_init_script("""document.addEventListener('DOMContentLoaded', () => {
         document.querySelector('#teclas').insertAdjacentHTML('afterend',
           "<figure class='course-figure'><img alt='x' width='40' height='20' src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
           + "<figcaption>Pie de figura<span class='figure-provenance'>Generada por figures.cli</span></figcaption></figure>"
-          + "<details class='source'><summary>Archivo completo: demos/imageops.py</summary><pre><code>x = 1</code></pre></details>");
+          + "<details class='source'><summary>Archivo completo: demos/imageops.py</summary><pre><code>x = 1</code></pre></details>"
+          + "<p class='reading-only'>Cambia el paso y observa</p>");
     });""")
     page = context.new_page()
     page.goto(deck_url)
     assert page.locator("article .figure-provenance").is_visible() and page.locator("article details.source").is_visible()
+    assert page.locator("article .reading-only").is_visible()
     page.goto(deck_url + "?slides#slide-3")
     at(page, 3)
     slide = page.locator(VISIBLE_SLIDES)
     assert slide.locator("figcaption").is_visible() and not slide.locator(".figure-provenance").is_visible()
     assert slide.locator("details.source").count() == 1 and not slide.locator("details.source").is_visible()
+    assert slide.locator(".reading-only").count() == 1 and not slide.locator(".reading-only").is_visible()
     presenter = context.new_page()
     presenter.goto(deck_url + "?presenter#slide-3")
     presenter.wait_for_function("() => location.hash === '#slide-3'")
     assert "Generada por figures.cli" in presenter.inner_text(".presenter-notes-body")
+    assert "Cambia el paso y observa" in presenter.inner_text(".presenter-notes-body")
 
 
 def test_print_one_page_per_slide(page, deck_url):

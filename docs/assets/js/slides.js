@@ -8,8 +8,9 @@
  *
  * Slides: the `#` title + first paragraph is slide 1, each `##` starts a slide,
  * `<hr class="slide-break">` forces one. `details.notes` are speaker notes (hidden
- * in slides, shown in the presenter view); lists with class `incremental` reveal one
- * item per "next". Enter: the "Presentar" button, key P, or `?slides`; `?presenter`
+ * in slides, shown in the presenter view), and so is text marked `{ .reading-only }`
+ * (a hint for the reader, such as "change the stride and watch"); lists with class
+ * `incremental` reveal one item per "next". Enter: the "Presentar" button, key P, or `?slides`; `?presenter`
  * is the presenter view, `?slides&print` one slide per printed page. `#slide-N`
  * (1-based) is kept in the URL. Slides are a canvas of about 1280×720 logical px that
  * takes the screen's shape and is scaled to it, never below MIN_SCALE (so type stays
@@ -45,7 +46,7 @@ import {onEachPage} from "./pages.js";
   const FIELD = "input:not([type=button], [type=checkbox], [type=submit], [type=reset], [type=image], [type=file], [type=color]),"
     + " textarea, [contenteditable]:not([contenteditable='false']), [role=slider], [role=textbox], [role=spinbutton]";
   /* Boxes that scroll by themselves: their overflow means the slide does not fit. */
-  const SCROLLERS = "pre > code, .md-typeset__scrollwrap, .katex-display, .tabbed-content";
+  const SCROLLERS = "pre > code, .md-typeset__scrollwrap, div.arithmatex, .katex-display, .tabbed-content";
   /* The lines of a highlighted code block (pymdownx.highlight's line_spans). */
   const WRAPPABLE = "pre > code > span[id^='__span-']";
   const NOTES_SIZE_KEY = "course-slides:notes-size";
@@ -78,11 +79,15 @@ import {onEachPage} from "./pages.js";
   };
 
   /** True when the content fits the slide: not taller or wider than it, and no box
-   * inside (code, table, formula) scrolling sideways. Demos size their own boxes. */
+   * inside (code, table) that would scroll. Demos size their own boxes. */
   function fitsIn(sec, box) {
-    if (sec.scrollHeight > sec.clientHeight + 1 || sec.scrollWidth > sec.clientWidth + 1) return false;
+    // Strict: a canvas pixel is up to 1.5 pixels on a large screen.
+    if (sec.scrollHeight > sec.clientHeight || sec.scrollWidth > sec.clientWidth) return false;
     for (const el of box.querySelectorAll(SCROLLERS)) {
-      if (el.scrollWidth > el.clientWidth + 1 && !el.closest(".demo")) return false;
+      if (el.closest(".demo")) continue;
+      const cs = getComputedStyle(el);
+      if (!/(auto|scroll)/.test(cs.overflowX + cs.overflowY)) continue;  // overflows the slide instead: seen above
+      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) return false;
     }
     return true;
   }
@@ -99,7 +104,13 @@ import {onEachPage} from "./pages.js";
       box.style.zoom = mid;
       if (fitsIn(sec, box)) lo = mid; else hi = mid;
     }
-    box.style.zoom = String(Math.floor(lo * 1000) / 1000);  // rounded down: lo fits, lo rounded up may not
+    // Rounded down (lo rounded up may not fit); pixel snapping under CSS zoom is not
+    // monotonic, so the rounded zoom is checked too.
+    for (let z = Math.floor(lo * 1000) / 1000; z >= min; z = Math.round((z - 0.005) * 1000) / 1000) {
+      box.style.zoom = String(z);
+      if (fitsIn(sec, box)) return true;
+    }
+    box.style.zoom = String(min);
     return true;
   }
 
@@ -417,9 +428,10 @@ import {onEachPage} from "./pages.js";
       const min = this.mode === "print" ? PRINT_MIN_FIT : MIN_FIT;
       sec.classList.remove("slide--wrap");
       let ok = zoomToFit(sec, box, min);
-      // Code wider than the slide even at the smallest zoom: its long lines wrap, with a
-      // hanging indent under their own indentation (CSS reads --lead), and it fits again.
-      if (!ok && box.querySelector(WRAPPABLE)) {
+      // Code or a formula wider than the slide even at the smallest zoom: long code lines
+      // wrap, with a hanging indent under their own indentation (CSS reads --lead), a
+      // formula wraps after an operator, and it fits again.
+      if (!ok && box.querySelector(WRAPPABLE + ", .katex-display")) {
         for (const line of box.querySelectorAll(WRAPPABLE)) line.style.setProperty("--lead", /^ */.exec(line.textContent)[0].length);
         sec.classList.add("slide--wrap");
         ok = zoomToFit(sec, box, min);
@@ -658,8 +670,9 @@ import {onEachPage} from "./pages.js";
         }
       }
       if (!notes.length) this.notesBox.append(h("p", {class: "presenter-none", text: "Sin notas para esta diapositiva."}));
-      // Figure provenance is hidden on the slide; the presenter still sees it.
-      const sources = Array.from(this.slides[this.index].section.querySelectorAll(".figure-provenance"));
+      // Figure provenance and text marked `{ .reading-only }` are hidden on the slide;
+      // the presenter still sees them.
+      const sources = Array.from(this.slides[this.index].section.querySelectorAll(".figure-provenance, .reading-only"));
       if (sources.length) {
         this.notesBox.append(h("ul", {class: "presenter-sources"},
           ...sources.map((x) => h("li", {text: x.textContent.trim()}))));
