@@ -47,6 +47,10 @@ import {onEachPage} from "./pages.js";
     + " textarea, [contenteditable]:not([contenteditable='false']), [role=slider], [role=textbox], [role=spinbutton]";
   /* Boxes that scroll by themselves: their overflow means the slide does not fit. */
   const SCROLLERS = "pre > code, .md-typeset__scrollwrap, div.arithmatex, .katex-display, .tabbed-content";
+  /* Diagrams, whose labels are sized for the reading column: a slide with room draws
+   * them larger, up to MAX_GROW times. */
+  const DIAGRAMS = 'img[src*="diagrams/"][src$=".svg"]';
+  const MAX_GROW = 3;
   /* The lines of a highlighted code block (pymdownx.highlight's line_spans). */
   const WRAPPABLE = "pre > code > span[id^='__span-']";
   const NOTES_SIZE_KEY = "course-slides:notes-size";
@@ -113,6 +117,32 @@ import {onEachPage} from "./pages.js";
     box.style.zoom = String(min);
     return true;
   }
+
+  /** Draw the slide's diagrams as large as the slide allows unzoomed: one factor for
+   * all (at most MAX_GROW) on the height they have (course.css caps it); never wider than
+   * their column (CSS max-width), the drawing contained in the box with its shape kept. */
+  function growDiagrams(sec, box) {
+    const imgs = Array.from(box.querySelectorAll(DIAGRAMS)).filter((i) => !i.closest(".demo"));
+    imgs.forEach(resetDiagram);
+    if (!imgs.length) return;
+    box.style.zoom = "";
+    const base = imgs.map((i) => i.offsetHeight);
+    if (base.some((x) => !x) || !fitsIn(sec, box)) return;
+    const set = (f) => imgs.forEach((i, k) => {
+      Object.assign(i.style, {height: `${Math.floor(base[k] * f)}px`, maxHeight: "none", objectFit: "contain"});
+    });
+    let lo = 1, hi = MAX_GROW;  // lo fits
+    set(hi);
+    if (fitsIn(sec, box)) return;
+    for (let k = 0; k < 6; k++) {
+      const mid = (lo + hi) / 2;
+      set(mid);
+      if (fitsIn(sec, box)) lo = mid; else hi = mid;
+    }
+    if (lo === 1) imgs.forEach(resetDiagram); else set(lo);
+  }
+
+  function resetDiagram(img) { Object.assign(img.style, {height: "", maxHeight: "", objectFit: ""}); }
 
   function headingText(el) {
     const c = el.cloneNode(true);
@@ -427,6 +457,7 @@ import {onEachPage} from "./pages.js";
       const sec = slide.section, box = slide.content;
       const min = this.mode === "print" ? PRINT_MIN_FIT : MIN_FIT;
       sec.classList.remove("slide--wrap");
+      growDiagrams(sec, box);
       let ok = zoomToFit(sec, box, min);
       // Code or a formula wider than the slide even at the smallest zoom: long code lines
       // wrap, with a hanging indent under their own indentation (CSS reads --lead), a
@@ -764,6 +795,7 @@ import {onEachPage} from "./pages.js";
       for (const s of this.slides) {
         s.items.forEach((li) => li.classList.remove("inc-item", "inc-pending"));
         s.content.style.zoom = "";
+        s.content.querySelectorAll(DIAGRAMS).forEach(resetDiagram);
       }
       this.article.append(...this.nodes);
       this.root.remove();
