@@ -21,9 +21,9 @@ def grad_cam(model, layer, x, target=None, *, counterfactual: bool = False):
     model: any classifier; layer: one of its modules whose output is [N, K, h, w];
     target: class index (int) or tensor [N] per image; None = the predicted class.
     """
+    # --8<-- [start:grad-cam-gradient]
     store = {}
     hook = layer.register_forward_hook(lambda module, inputs, output: store.__setitem__("a", output))
-    # --8<-- [start:grad-cam]
     was_training = model.training
     model.eval()
     try:
@@ -37,6 +37,8 @@ def grad_cam(model, layer, x, target=None, *, counterfactual: bool = False):
     finally:
         hook.remove()
         model.train(was_training)
+    # --8<-- [end:grad-cam-gradient]
+    # --8<-- [start:grad-cam-equations]
     acts = store["a"].detach()
     if counterfactual:
         grads = -grads
@@ -44,5 +46,5 @@ def grad_cam(model, layer, x, target=None, *, counterfactual: bool = False):
     cam = F.relu((alpha * acts).sum(1, keepdim=True))  # eq. 2
     cam = F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
     cam = cam / cam.amax(dim=(1, 2), keepdim=True).clamp_min(1e-12)
-    # --8<-- [end:grad-cam]
+    # --8<-- [end:grad-cam-equations]
     return cam, logits.detach()

@@ -94,6 +94,8 @@ def architecture_table() -> str:
         "(1 MAC ≈ 2 FLOPs). Parámetros para 1000 clases (10 en LeNet-5), contados en "
         "`lecture_models`, cuyas AlexNet, VGG-16, GoogLeNet y ResNet son idénticas a las de "
         "torchvision; esa GoogLeNet usa 3×3 donde el artículo dice 5×5.",
+        # The definitions are for reading: a slide shows the table, the presenter view these.
+        "{ .reading-only }",
     ]
     return "\n".join(lines)
 

@@ -70,12 +70,12 @@ SHOW_SLIDE = """async (n) => {
 }"""
 
 
-# Diagrams under 16 px on their slide at 1280×720 (measured px). They share the slide
-# with text, so the fit keeps them near their reading size: they need the slide re-cut
-# (the diagram alone, the text in the notes) or larger labels relative to their height.
+# Diagrams under 16 px on their slide at 1280×720 (measured px). A slide draws its
+# diagrams as large as its room allows (slides.js, up to 3×); these share the slide with
+# too much text for that: they need the slide re-cut (the diagram alone, the text in the
+# notes) or larger labels relative to their height.
 SMALL_ON_SLIDES: dict[str, float] = {
     "04-bloque-residual.svg": 9.1,
-    "08-autocodificador.svg": 13.4,
     "02-densa-vs-local.svg": 14.1,
     "02-volumen-conv.svg": 9.7,
     "07-stable-diffusion.svg": 9.9,
@@ -84,22 +84,15 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "02-relleno-paso.svg": 10.1,
     "01-descenso.svg": 11.5,
     "03-ilsvrc.svg": 11.7,
-    "02-x-caracteristicas.svg": 11.9,
-    "03-flujo-cnn.svg": 11.9,
     "06-estructuras.svg": 11.9,
-    "01-neurona.svg": 12.1,
     "01-retropropagacion.svg": 12.2,
     "02-campo-receptivo.svg": 12.3,
     "02-max-pooling.svg": 11.1,
-    "03-ml-vs-dl.svg": 12.3,
     "06-deteccion.svg": 11.4,
     "04-batchnorm.svg": 11.1,
-    "06-transpuesta.svg": 12.8,
     "07-dcgan-generador.svg": 12.8,
     "07-gradcam.svg": 12.8,
-    "04-inception.svg": 13.1,
     "01-ajuste.svg": 13.3,
-    "01-red.svg": 13.3,
     "04-bottleneck.svg": 13.3,
     "04-desvanecimiento.svg": 13.6,
     "05-transformaciones.svg": 14.1,

@@ -468,6 +468,86 @@ def test_fit_takes_the_largest_zoom_that_fits(page, deck_url):
         .every((c) => c.scrollWidth <= c.clientWidth + 1)""")
 
 
+LONG_LINE = ("<div class='highlight'><pre><code><span id='__span-9-1'>def f(x):\n</span>"
+             "<span id='__span-9-2'>    return x" + " + x" * 60 + "\n</span></code></pre></div>")
+
+
+def test_code_wider_than_the_slide_wraps_with_a_hanging_indent(page, deck_url):
+    """Only when the smallest zoom is not enough: the long line wraps, and its
+    continuation starts past the line's own indentation, not at the left margin."""
+    page.set_viewport_size({"width": 1280, "height": 754})
+    page.goto(deck_url + "?slides#slide-2")
+    at(page, 2)
+    assert page.locator(".slide--wrap").count() == 0
+    page.evaluate(FILL, [".slide-frame:not([hidden]) .slide-content", LONG_LINE])
+    page.wait_for_selector(".slide-frame:not([hidden]) section.slide--wrap")
+    assert page.evaluate(ZOOM) >= 0.85 and page.evaluate(FITS)
+    assert page.locator(".slide-frame:not([hidden]) section.slide--overflow").count() == 0
+    rows = page.evaluate("""() => {
+        const text = document.getElementById('__span-9-2').lastChild, r = document.createRange();
+        r.selectNodeContents(text);
+        const code = text.parentElement.closest('code').getBoundingClientRect().left;
+        const one = document.createRange();
+        one.setStart(text, 0); one.setEnd(text, 1);
+        const ch = one.getBoundingClientRect().width;
+        const left = new Map();  // row top -> leftmost text on it, in columns from the code box
+        for (const x of r.getClientRects()) {
+          const top = Math.round(x.top), at = (x.left - code) / ch;
+          left.set(top, Math.min(left.get(top) ?? Infinity, at));
+        }
+        return [...left.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+    }""")
+    # Every continuation starts 4 + 2 columns past the first row (its 4 spaces included).
+    assert len(rows) >= 2 and all(abs(x - rows[0] - 6) < 0.1 for x in rows[1:]), rows
+
+
+def test_a_diagram_grows_into_the_room_its_slide_has(page, deck_url):
+    """Diagram labels are sized for the reading column: a slide with room draws the
+    diagram larger (up to 3×, still fitting unzoomed); reading mode gets it back as it was."""
+    page.set_viewport_size({"width": 1280, "height": 754})
+    page.goto(deck_url)
+    page.evaluate("""() => document.querySelector('article hr.slide-break').insertAdjacentHTML('afterend',
+        "<p><img id='grow' src='../lectures/diagrams/01-neurona.svg' width='200' height='100' alt='x'></p>")""")
+    page.keyboard.press("p")
+    for k in ("7", "Enter"):
+        page.keyboard.press(k)
+    at(page, 7)
+    # course.css caps a diagram on a slide at 350 px high; this slide has room for more.
+    page.wait_for_function("() => document.getElementById('grow').offsetHeight > 360")
+    assert page.evaluate(ZOOM) == 1 and page.evaluate(FITS)
+    assert page.evaluate("getComputedStyle(document.getElementById('grow')).objectFit") == "contain"  # its shape kept
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.documentElement.classList.contains('slides-active')")
+    assert page.evaluate("() => { const g = document.getElementById('grow'); return [g.getAttribute('style') || '', g.offsetWidth]; }") == ["", 200]
+
+
+def test_references_slide_lists_short_citations(page, server):
+    """A lecture's «Referencias» is one readable slide of short citations in slide mode;
+    the reading page keeps the whole list."""
+    url = server.url + "lectures/07-generativos/"
+    page.goto(url)
+    full = page.locator("h2#referencias + ul > li")
+    n = full.count()
+    assert n >= 5 and page.locator(".slides-cites").count() == 0
+    page.goto(url + "?slides#slide-1")
+    page.wait_for_selector(".slides-deck", state="attached")
+    page.keyboard.press("End")
+    slide = page.locator(VISIBLE_SLIDES)
+    assert slide.get_attribute("aria-label").startswith("Referencias")
+    cites = slide.locator(".slides-cites > li").all_inner_texts()
+    assert len(cites) == n
+    for c in ("Goodfellow et al. (2014)", "Mirza y Osindero (2014)", "Radford et al. (2016)", "Zhou et al. (2016)"):
+        assert c in cites, cites
+    assert cites == sorted(cites, key=str.lower)
+    assert not slide.locator("h2#referencias + ul").is_visible()
+    assert f"las {n} referencias" in slide.locator(".slides-cites-note").inner_text()
+    assert page.locator(".slide-frame:not([hidden]) section.slide--overflow").count() == 0
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.documentElement.classList.contains('slides-active')")
+    assert page.locator(".slides-cites, .slides-cites-note").count() == 0
+    assert full.count() == n and full.first.is_visible()
+
+
 def test_a_slide_that_cannot_fit_is_an_error_not_a_scroll_bar(page, deck_url):
     warnings = []
     page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
@@ -492,26 +572,31 @@ def test_print_never_truncates(page, deck_url):
 
 
 def test_provenance_and_full_source_hidden_in_slides(context, deck_url):
-    """Contract 7 and issue 11: figure provenance and the collapsible full file are
-    for reading; slides hide them, the presenter view lists the provenance."""
+    """Contract 7 and issue 11: figure provenance, the collapsible full file and text
+    marked `.reading-only` are for reading; slides hide them, the presenter view lists
+    the provenance and the reader's hint."""
     context.add_init_script("""document.addEventListener('DOMContentLoaded', () => {
         document.querySelector('#teclas').insertAdjacentHTML('afterend',
           "<figure class='course-figure'><img alt='x' width='40' height='20' src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
           + "<figcaption>Pie de figura<span class='figure-provenance'>Generada por figures.cli</span></figcaption></figure>"
-          + "<details class='source'><summary>Archivo completo: demos/imageops.py</summary><pre><code>x = 1</code></pre></details>");
+          + "<details class='source'><summary>Archivo completo: demos/imageops.py</summary><pre><code>x = 1</code></pre></details>"
+          + "<p class='reading-only'>Cambia el paso y observa</p>");
     });""")
     page = context.new_page()
     page.goto(deck_url)
     assert page.locator("article .figure-provenance").is_visible() and page.locator("article details.source").is_visible()
+    assert page.locator("article .reading-only").is_visible()
     page.goto(deck_url + "?slides#slide-3")
     at(page, 3)
     slide = page.locator(VISIBLE_SLIDES)
     assert slide.locator("figcaption").is_visible() and not slide.locator(".figure-provenance").is_visible()
     assert slide.locator("details.source").count() == 1 and not slide.locator("details.source").is_visible()
+    assert slide.locator(".reading-only").count() == 1 and not slide.locator(".reading-only").is_visible()
     presenter = context.new_page()
     presenter.goto(deck_url + "?presenter#slide-3")
     presenter.wait_for_function("() => location.hash === '#slide-3'")
     assert "Generada por figures.cli" in presenter.inner_text(".presenter-notes-body")
+    assert "Cambia el paso y observa" in presenter.inner_text(".presenter-notes-body")
 
 
 def test_print_one_page_per_slide(page, deck_url):

@@ -8,8 +8,9 @@
  *
  * Slides: the `#` title + first paragraph is slide 1, each `##` starts a slide,
  * `<hr class="slide-break">` forces one. `details.notes` are speaker notes (hidden
- * in slides, shown in the presenter view); lists with class `incremental` reveal one
- * item per "next". Enter: the "Presentar" button, key P, or `?slides`; `?presenter`
+ * in slides, shown in the presenter view), and so is text marked `{ .reading-only }`
+ * (a hint for the reader, such as "change the stride and watch"); lists with class
+ * `incremental` reveal one item per "next". Enter: the "Presentar" button, key P, or `?slides`; `?presenter`
  * is the presenter view, `?slides&print` one slide per printed page. `#slide-N`
  * (1-based) is kept in the URL. Slides are a canvas of about 1280×720 logical px that
  * takes the screen's shape and is scaled to it, never below MIN_SCALE (so type stays
@@ -45,7 +46,13 @@ import {onEachPage} from "./pages.js";
   const FIELD = "input:not([type=button], [type=checkbox], [type=submit], [type=reset], [type=image], [type=file], [type=color]),"
     + " textarea, [contenteditable]:not([contenteditable='false']), [role=slider], [role=textbox], [role=spinbutton]";
   /* Boxes that scroll by themselves: their overflow means the slide does not fit. */
-  const SCROLLERS = "pre > code, .md-typeset__scrollwrap, .katex-display, .tabbed-content";
+  const SCROLLERS = "pre > code, .md-typeset__scrollwrap, div.arithmatex, .katex-display, .tabbed-content";
+  /* Diagrams, whose labels are sized for the reading column: a slide with room draws
+   * them larger, up to MAX_GROW times. */
+  const DIAGRAMS = 'img[src*="diagrams/"][src$=".svg"]';
+  const MAX_GROW = 3;
+  /* The lines of a highlighted code block (pymdownx.highlight's line_spans). */
+  const WRAPPABLE = "pre > code > span[id^='__span-']";
   const NOTES_SIZE_KEY = "course-slides:notes-size";
 
   const nativeReplaceState = History.prototype.replaceState;
@@ -76,14 +83,66 @@ import {onEachPage} from "./pages.js";
   };
 
   /** True when the content fits the slide: not taller or wider than it, and no box
-   * inside (code, table, formula) scrolling sideways. Demos size their own boxes. */
+   * inside (code, table) that would scroll. Demos size their own boxes. */
   function fitsIn(sec, box) {
-    if (sec.scrollHeight > sec.clientHeight + 1 || sec.scrollWidth > sec.clientWidth + 1) return false;
+    // Strict: a canvas pixel is up to 1.5 pixels on a large screen.
+    if (sec.scrollHeight > sec.clientHeight || sec.scrollWidth > sec.clientWidth) return false;
     for (const el of box.querySelectorAll(SCROLLERS)) {
-      if (el.scrollWidth > el.clientWidth + 1 && !el.closest(".demo")) return false;
+      if (el.closest(".demo")) continue;
+      const cs = getComputedStyle(el);
+      if (!/(auto|scroll)/.test(cs.overflowX + cs.overflowY)) continue;  // overflows the slide instead: seen above
+      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) return false;
     }
     return true;
   }
+
+  /** The largest zoom in [min, 1] at which the content fits; false (at min) if none. */
+  function zoomToFit(sec, box, min) {
+    box.style.zoom = "";
+    if (fitsIn(sec, box)) return true;
+    box.style.zoom = min;
+    if (!fitsIn(sec, box)) return false;
+    let lo = min, hi = 1;  // lo fits, hi does not
+    for (let k = 0; k < 7; k++) {
+      const mid = (lo + hi) / 2;
+      box.style.zoom = mid;
+      if (fitsIn(sec, box)) lo = mid; else hi = mid;
+    }
+    // Rounded down (lo rounded up may not fit); pixel snapping under CSS zoom is not
+    // monotonic, so the rounded zoom is checked too.
+    for (let z = Math.floor(lo * 1000) / 1000; z >= min; z = Math.round((z - 0.005) * 1000) / 1000) {
+      box.style.zoom = String(z);
+      if (fitsIn(sec, box)) return true;
+    }
+    box.style.zoom = String(min);
+    return true;
+  }
+
+  /** Draw the slide's diagrams as large as the slide allows unzoomed: one factor for
+   * all (at most MAX_GROW) on the height they have (course.css caps it); never wider than
+   * their column (CSS max-width), the drawing contained in the box with its shape kept. */
+  function growDiagrams(sec, box) {
+    const imgs = Array.from(box.querySelectorAll(DIAGRAMS)).filter((i) => !i.closest(".demo"));
+    imgs.forEach(resetDiagram);
+    if (!imgs.length) return;
+    box.style.zoom = "";
+    const base = imgs.map((i) => i.offsetHeight);
+    if (base.some((x) => !x) || !fitsIn(sec, box)) return;
+    const set = (f) => imgs.forEach((i, k) => {
+      Object.assign(i.style, {height: `${Math.floor(base[k] * f)}px`, maxHeight: "none", objectFit: "contain"});
+    });
+    let lo = 1, hi = MAX_GROW;  // lo fits
+    set(hi);
+    if (fitsIn(sec, box)) return;
+    for (let k = 0; k < 6; k++) {
+      const mid = (lo + hi) / 2;
+      set(mid);
+      if (fitsIn(sec, box)) lo = mid; else hi = mid;
+    }
+    if (lo === 1) imgs.forEach(resetDiagram); else set(lo);
+  }
+
+  function resetDiagram(img) { Object.assign(img.style, {height: "", maxHeight: "", objectFit: ""}); }
 
   function headingText(el) {
     const c = el.cloneNode(true);
@@ -147,6 +206,34 @@ import {onEachPage} from "./pages.js";
     return items.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
   }
 
+  /** «He et al. (2016)» for one entry of the generated reference list ("A. B. Author, C.
+   * Other y D. Last (2016). «Title». ..."), or null when the entry has no "(year)". */
+  function shortCitation(li) {
+    const m = /^\s*(.+?)\s+\((\d{4}[a-z]?)\)/.exec(li.textContent);
+    if (!m) return null;
+    const etAl = /\s+et al\.$/.test(m[1]);
+    const authors = m[1].replace(/\s+et al\.$/, "").split(/,\s*|\s+[ye]\s+/).filter(Boolean);
+    const surname = (a) => a.replace(/^(?:\p{Lu}\.(?:\s+|-))+/u, "").trim();
+    const n = etAl ? Infinity : authors.length;
+    const who = n === 1 ? surname(authors[0]) : n === 2 ? `${surname(authors[0])} y ${surname(authors[1])}`
+      : `${surname(authors[0])} et al.`;
+    return `${who} (${m[2]})`;
+  }
+
+  /** The «Referencias» slide: whole citations are unreadable from the back of a room
+   * and never fit one slide, so the slide lists them short, in columns, and says where
+   * the full list is. The reading page keeps its list (CSS only hides it on the slide). */
+  function shortReferences(section, content) {
+    const list = content.querySelector(":scope > ul, :scope > ol");
+    const cites = list ? Array.from(list.children).map(shortCitation) : [];
+    if (!cites.length || cites.includes(null)) return;
+    cites.sort((a, b) => a.localeCompare(b, "es"));
+    section.classList.add("slide--references");
+    list.after(h("ul", {class: "slides-cites"}, ...cites.map((text) => h("li", {text}))),
+      h("p", {class: "slides-cites-note",
+        text: `Títulos, revistas y enlaces de ${cites.length === 1 ? "la referencia" : `las ${cites.length} referencias`}: al final de esta página, en modo lectura.`}));
+  }
+
   function toggleFullscreen() {
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
@@ -187,6 +274,7 @@ import {onEachPage} from "./pages.js";
         const jump = h("button", {type: "button", class: "slide-jump", "aria-label": `Ir a la diapositiva ${i + 1}: ${label}`},
           h("span", {"aria-hidden": "true", text: String(i + 1)}));
         jump.addEventListener("click", () => { this.setOverview(false); this.go(i, 0); });
+        if (head && head.id === "referencias") shortReferences(section, content);
         const frame = h("div", {class: "slide-frame", hidden: mode !== "print"}, section, jump);
         this.viewport.append(frame);
         const items = incrementalItems(content);
@@ -368,21 +456,16 @@ import {onEachPage} from "./pages.js";
     fit(slide) {
       const sec = slide.section, box = slide.content;
       const min = this.mode === "print" ? PRINT_MIN_FIT : MIN_FIT;
-      box.style.zoom = "";
-      let ok = fitsIn(sec, box);
-      if (!ok) {
-        box.style.zoom = min;
-        ok = fitsIn(sec, box);
-        if (ok) {
-          let lo = min, hi = 1;  // lo fits, hi does not
-          for (let k = 0; k < 7; k++) {
-            const mid = (lo + hi) / 2;
-            box.style.zoom = mid;
-            if (fitsIn(sec, box)) lo = mid; else hi = mid;
-          }
-          box.style.zoom = String(Math.floor(lo * 1000) / 1000);  // rounded down: lo fits, lo rounded up may not
-
-        }
+      sec.classList.remove("slide--wrap");
+      growDiagrams(sec, box);
+      let ok = zoomToFit(sec, box, min);
+      // Code or a formula wider than the slide even at the smallest zoom: long code lines
+      // wrap, with a hanging indent under their own indentation (CSS reads --lead), a
+      // formula wraps after an operator, and it fits again.
+      if (!ok && box.querySelector(WRAPPABLE + ", .katex-display")) {
+        for (const line of box.querySelectorAll(WRAPPABLE)) line.style.setProperty("--lead", /^ */.exec(line.textContent)[0].length);
+        sec.classList.add("slide--wrap");
+        ok = zoomToFit(sec, box, min);
       }
       const was = sec.classList.contains("slide--overflow");
       sec.classList.toggle("slide--overflow", !ok);
@@ -618,8 +701,9 @@ import {onEachPage} from "./pages.js";
         }
       }
       if (!notes.length) this.notesBox.append(h("p", {class: "presenter-none", text: "Sin notas para esta diapositiva."}));
-      // Figure provenance is hidden on the slide; the presenter still sees it.
-      const sources = Array.from(this.slides[this.index].section.querySelectorAll(".figure-provenance"));
+      // Figure provenance and text marked `{ .reading-only }` are hidden on the slide;
+      // the presenter still sees them.
+      const sources = Array.from(this.slides[this.index].section.querySelectorAll(".figure-provenance, .reading-only"));
       if (sources.length) {
         this.notesBox.append(h("ul", {class: "presenter-sources"},
           ...sources.map((x) => h("li", {text: x.textContent.trim()}))));
@@ -711,6 +795,7 @@ import {onEachPage} from "./pages.js";
       for (const s of this.slides) {
         s.items.forEach((li) => li.classList.remove("inc-item", "inc-pending"));
         s.content.style.zoom = "";
+        s.content.querySelectorAll(DIAGRAMS).forEach(resetDiagram);
       }
       this.article.append(...this.nodes);
       this.root.remove();
