@@ -459,16 +459,21 @@ def ddim_step(x_t, eps, ab_t, ab_prev, clip_x0: bool = True):
 
 
 class DDIMSampler:
-    """A DDIM sample one step at a time, so the page can draw (and interrupt) between steps."""
+    """A DDIM sample one step at a time, so the page can draw (and interrupt) between steps.
+
+    ``y`` is one label or several (None or num_classes: no class); without ``x_T`` every
+    row starts from the seed's one noise image, so two classes can be compared from the same x_T.
+    """
 
     def __init__(self, model: DiffusionUNet, alphas_cumprod, y, *, steps: int, guidance_scale: float = 3.0,
                  x_T=None, seed: int = 0):
         self.model, self.ab = model, np.asarray(alphas_cumprod, dtype=F32)
         self.timesteps = ddim_timesteps(len(self.ab), int(steps))
         self.y = np.asarray([model.num_classes if y is None else y]).reshape(-1)
-        shape = (len(self.y), model.in_channels, model.image_size, model.image_size)
-        self.x = (np.random.default_rng(seed).standard_normal(shape).astype(F32) if x_T is None
-                  else np.asarray(x_T, dtype=F32))
+        if x_T is None:  # one x_T from the seed for every row: same seed, same noise, whatever the class
+            shape = (1, model.in_channels, model.image_size, model.image_size)
+            x_T = np.repeat(np.random.default_rng(seed).standard_normal(shape).astype(F32), len(self.y), axis=0)
+        self.x = np.asarray(x_T, dtype=F32)
         self.guidance_scale, self.i = float(guidance_scale), 0
         self.trajectory, self.x0_hats = [self.x], []
 
