@@ -265,12 +265,12 @@ def main() -> None:
             ("U-Net on a 64×64 scene", i["unet"], "unet", 500)]
     print(f"\nTrained networks on the exported weights, median of {args.reps}, ms "
           "(ratios: Pyodide time / native time)")
-    print(f"{'':50s}{'Pyodide':>9s}{'target':>8s}{'':6s}{'NumPy':>8s}{'×':>6s}{'torch1':>8s}{'×':>6s}{'torch':>8s}{'×':>6s}")
+    print(f"{'':50s}{'Pyodide':>9s}{'target':>8s}{'':6s}{'NumPy':>8s}{'×':>6s}{'torch1':>9s}{'×':>6s}{'torch':>10s}{'×':>6s}")
     for label, ms, k, target in rows:
         verdict = "" if target is None else ("ok" if ms <= target else "OVER")
         tgt = "" if target is None else str(target)
-        print(f"{label:50s}{ms:9.1f}{tgt:>8s}{verdict:>6s}{n[k]:8.1f}{_ratio(ms, n[k])}{t1[k]:8.2f}{_ratio(ms, t1[k])}"
-              f"{tn[k]:8.2f}{_ratio(ms, tn[k])}")
+        print(f"{label:50s}{ms:9.1f}{tgt:>8s}{verdict:>6s}{n[k]:8.1f}{_ratio(ms, n[k])}{t1[k]:9.2f}{_ratio(ms, t1[k])}"
+              f"{tn[k]:10.2f}{_ratio(ms, tn[k])}")
     print(f"\nMachine: {os.cpu_count()} CPUs (shared: other work may run), NumPy {np.__version__} native, "
           f"torch {__import__('torch').__version__} CPU; torch1 = 1 thread. Pyodide 0.27.7 (NumPy 2.0.2, no BLAS) "
           "in Debian's Chromium, headless.")
