@@ -212,27 +212,50 @@ def unet_segment(image, mask=None) -> dict:
 
 # ----------------------------------------------------------------------------- diffusion
 
-def diffusion_start(label=None, guidance: float = 3.0, steps: int = 25, seed: int = 0) -> dict:
-    """Begin a DDIM sample (label None = no class); returns x_T and the steps to come."""
+def _label(value):
+    """A class from the page: None or "" is «no class»."""
+    return None if value is None or value == "" else int(value)
+
+
+def diffusion_start(label=None, guidance: float = 3.0, steps: int = 25, seed: int = 0, *,
+                    compare: bool = False, other=None) -> dict:
+    """Begin a DDIM sample (label None = no class); returns x_T and the steps to come.
+
+    With ``compare``, a second image of class ``other`` from the very same x_T (same seed)
+    runs beside it, one batch: the difference between the two is the class alone.
+    """
     net = _get("diffusion")
     steps, guidance = int(steps), float(guidance)
     if not 1 <= steps <= 200:
         raise ValueError("El número de pasos debe estar entre 1 y 200")
     if not 0 <= guidance <= 20:
         raise ValueError("La escala de guía debe estar entre 0 y 20")
-    y = None if label is None or label == "" else int(label)
-    _STATE["sampler"] = s = nn.DDIMSampler(net["model"], net["sd"]["schedule.alphas_cumprod"], y, steps=steps,
+    y = _label(label)
+    labels = [y]
+    if compare:
+        if _label(other) == y:
+            raise ValueError("Para comparar, elige otra clase distinta de la primera")
+        labels.append(_label(other))
+    null = net["model"].num_classes
+    _STATE["sampler"] = s = nn.DDIMSampler(net["model"], net["sd"]["schedule.alphas_cumprod"],
+                                           [null if v is None else v for v in labels], steps=steps,
                                            guidance_scale=guidance, seed=int(seed))
-    return {"x": s.x[0, 0], "timesteps": s.timesteps}
+    out = {"x": s.x[0, 0], "timesteps": s.timesteps, "labels": labels}
+    if compare:
+        out["x_other"] = s.x[1, 0]
+    return out
 
 
 def diffusion_step() -> dict:
-    """One denoising step of the sample in progress: x_t after it and the x0 it predicted."""
+    """One denoising step of the sample in progress: x_t after it and the x0 it predicted (and the other class's)."""
     s = _STATE["sampler"]
     if s is None or s.done:
         raise ValueError("No hay ninguna muestra en curso")
     x, x0 = s.step()
-    return {"i": s.i, "t": s.timesteps[s.i - 1], "x": x[0, 0], "x0": x0[0, 0], "done": s.done}
+    out = {"i": s.i, "t": s.timesteps[s.i - 1], "x": x[0, 0], "x0": x0[0, 0], "done": s.done}
+    if len(x) > 1:
+        out["x_other"], out["x0_other"] = x[1, 0], x0[1, 0]
+    return out
 
 
 def diffusion_attention(row: int, col: int) -> dict:

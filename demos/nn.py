@@ -7,7 +7,7 @@ The same file runs natively (tests compare it with PyTorch layer by layer) and i
 browser through Pyodide (NumPy 2.0.2, no SciPy).
 
 Convolution is im2col: the k*k shifted strided slices of the padded input (taken with
-``imageops._tap``) are stacked once and multiplied by the weights in one ``matmul``.
+``imageops._tap``) are stacked once and multiplied by the weights in one ``einsum``.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _hwnc_pad(x: np.ndarray, p: int) -> np.ndarray:
 # --8<-- [start:conv2d]
 def conv2d(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None, stride: int = 1,
            padding: int = 0, dilation: int = 1, groups: int = 1) -> np.ndarray:
-    """F.conv2d for x (N, C, H, W), weight (O, C // groups, kh, kw): im2col and one matmul."""
+    """F.conv2d for x (N, C, H, W), weight (O, C // groups, kh, kw): im2col and one einsum."""
     n, c, h, w = x.shape
     o, cg, kh, kw = weight.shape
     if c != cg * groups or o % groups:
@@ -106,14 +106,17 @@ def conv2d(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None, st
     ow = output_size(w, kw, stride, padding, dilation)
     ap = _hwnc_pad(x, padding)
     taps = [_tap(ap, i * dilation, j * dilation, stride, oh, ow) for i in range(kh) for j in range(kw)]
-    cols = np.stack(taps, axis=-1)  # (oh, ow, N, C, kh*kw)
-    cols = cols.reshape(oh * ow, n, groups, cg * kh * kw).transpose(1, 2, 0, 3)  # (N, G, L, K)
-    wmat = weight.reshape(groups, o // groups, cg * kh * kw).transpose(0, 2, 1)  # (G, K, O/G)
-    out = np.matmul(cols, wmat)  # (N, G, L, O/G)
-    out = out.transpose(0, 1, 3, 2).reshape(n, o, oh, ow)
+    # Stacking the taps before the channels keeps each copied run C long, and each column
+    # (tap, channel) contiguous: the layout einsum's inner dot product runs fastest on.
+    cols = np.stack(taps, axis=3).reshape(oh * ow, n, kh * kw, groups, cg)  # (L, N, kh*kw, G, C/G)
+    cols = cols.transpose(0, 1, 3, 2, 4).reshape(oh * ow, n, groups, kh * kw * cg)  # (L, N, G, K)
+    wmat = weight.transpose(0, 2, 3, 1).reshape(groups, o // groups, kh * kw * cg)  # (G, O/G, K)
+    # einsum, not matmul: Pyodide's NumPy has no BLAS, and einsum's unrolled contiguous
+    # loop is about twice as fast as matmul's fallback there (tests/benchmarks/bench_nets.py).
+    out = np.einsum("lngk,gok->ngol", cols, wmat).reshape(n, o, oh, ow)
     if bias is not None:
-        out = out + bias.reshape(1, o, 1, 1)
-    return np.ascontiguousarray(out, dtype=x.dtype)
+        out += bias.reshape(1, o, 1, 1)
+    return out.astype(x.dtype, copy=False)
 # --8<-- [end:conv2d]
 
 
@@ -456,16 +459,21 @@ def ddim_step(x_t, eps, ab_t, ab_prev, clip_x0: bool = True):
 
 
 class DDIMSampler:
-    """A DDIM sample one step at a time, so the page can draw (and interrupt) between steps."""
+    """A DDIM sample one step at a time, so the page can draw (and interrupt) between steps.
+
+    ``y`` is one label or several (None or num_classes: no class); without ``x_T`` every
+    row starts from the seed's one noise image, so two classes can be compared from the same x_T.
+    """
 
     def __init__(self, model: DiffusionUNet, alphas_cumprod, y, *, steps: int, guidance_scale: float = 3.0,
                  x_T=None, seed: int = 0):
         self.model, self.ab = model, np.asarray(alphas_cumprod, dtype=F32)
         self.timesteps = ddim_timesteps(len(self.ab), int(steps))
         self.y = np.asarray([model.num_classes if y is None else y]).reshape(-1)
-        shape = (len(self.y), model.in_channels, model.image_size, model.image_size)
-        self.x = (np.random.default_rng(seed).standard_normal(shape).astype(F32) if x_T is None
-                  else np.asarray(x_T, dtype=F32))
+        if x_T is None:  # one x_T from the seed for every row: same seed, same noise, whatever the class
+            shape = (1, model.in_channels, model.image_size, model.image_size)
+            x_T = np.repeat(np.random.default_rng(seed).standard_normal(shape).astype(F32), len(self.y), axis=0)
+        self.x = np.asarray(x_T, dtype=F32)
         self.guidance_scale, self.i = float(guidance_scale), 0
         self.trajectory, self.x0_hats = [self.x], []
 

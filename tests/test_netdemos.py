@@ -107,6 +107,23 @@ def test_sampler_calls():
         nd.diffusion_step()
 
 
+def test_same_seed_other_class_runs_both_from_one_noise():
+    """The pair is two single samples from the same seed, run as one batch: same x_T, each class's own image."""
+    summary = nd.load("diffusion", _bytes("diffusion"))
+    model = nd._NETS["diffusion"]["model"]
+    first = nd.diffusion_start(7, 3.0, 4, 2, compare=True, other=None)
+    np.testing.assert_array_equal(first["x"], first["x_other"])
+    assert first["labels"] == [7, None]
+    for _ in range(4):
+        step = nd.diffusion_step()
+    for label, key in ((7, "x"), (None, "x_other")):
+        ref = nn.DDIMSampler(model, summary["alphas_cumprod"], label, steps=4, guidance_scale=3.0, seed=2).run()
+        np.testing.assert_allclose(step[key], ref[0, 0], atol=1e-4)  # batch of 4 vs 2: float32 rounding
+    assert np.abs(step["x"] - step["x_other"]).max() > 0.1  # the class, not the noise, makes them differ
+    with pytest.raises(ValueError, match="otra clase distinta"):
+        nd.diffusion_start(7, 3.0, 4, 2, compare=True, other="7")
+
+
 def test_attention_map_of_a_picked_pixel_is_a_distribution():
     nd.load("diffusion", _bytes("diffusion"))
     nd.diffusion_start(2, 3.0, 10, 0)

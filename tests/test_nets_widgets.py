@@ -3,7 +3,8 @@
 digit-explorer: a held-out digit drawn with synthetic pointer events gets PyTorch's class;
 zeroing a kernel changes the logits as NumPy predicts. diffusion-sampler: a sample
 completes (equal to NumPy's DDIM from the same seed) and can be interrupted, then works
-again. segmenter: the Dice shown for a generated scene is lecture_models.metrics'.
+again; «misma semilla, otra clase» shows the two images PyTorch's DDIM gives from one x_T,
+in reading and slide mode, by keyboard. segmenter: the Dice shown for a generated scene is lecture_models.metrics'.
 optimizer-playground: a clicked start and a too-large rate show divergence.
 """
 
@@ -18,6 +19,7 @@ import torch
 from conftest import ROOT
 from demos import nn, optim
 from lecture_models.metrics import dice_score
+from lecture_models.models import diffusion as tdiff
 from lecture_models.models import lenet5
 
 MODELS = ROOT / "docs" / "assets" / "models"
@@ -137,7 +139,7 @@ def test_a_diffusion_sample_completes_and_can_be_interrupted(page, server):
     sd, cfg = _weights("diffusion")
     page.goto(server.url + "lectures/08-difusion/")
     _ready(page, SAMPLER)
-    page.select_option(f"{SAMPLER} select", "3")
+    page.select_option(f"{SAMPLER} select[aria-label='Clase pedida']", "3")
     page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "4")
     page.fill(f"{SAMPLER} input[aria-label='Semilla']", "5")
     page.click(f"{SAMPLER} button:has-text('Generar')")
@@ -158,6 +160,102 @@ def test_a_diffusion_sample_completes_and_can_be_interrupted(page, server):
     page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "0")
     page.click(f"{SAMPLER} button:has-text('Generar')")
     assert "no válido" in page.inner_text(f"{SAMPLER} .demo-error")
+
+
+def _torch_ddim_from_seed(sd, cfg, labels, steps, scale, seed):
+    """PyTorch's DDIM (lecture_models' _guided_eps and ddim_step) for each label, all from the
+    one x_T the page draws: NumPy's default_rng(seed), standard normal, float32."""
+    kw = {k: cfg[k] for k in ("in_channels", "image_size", "base_channels", "num_classes", "attention")}
+    model = tdiff.diffusion_unet(channel_mults=tuple(cfg["channel_mults"]), **kw).eval()
+    model.load_state_dict({k: torch.from_numpy(sd[k]) if k in sd else v for k, v in model.state_dict().items()})
+    x_T = torch.from_numpy(np.random.default_rng(seed).standard_normal((1, 1, 28, 28)).astype(np.float32))
+    ab = tdiff.NoiseSchedule(cfg["T"]).alphas_cumprod
+    ts = torch.linspace(cfg["T"] - 1, 0, steps).round().long().tolist()
+    out = []
+    with torch.no_grad():
+        for label in labels:
+            x, y = x_T, torch.tensor([cfg["num_classes"] if label is None else label])
+            for i, t in enumerate(ts):
+                ab_prev = ab[ts[i + 1]] if i + 1 < len(ts) else torch.ones(())
+                x = tdiff.ddim_step(x, tdiff._guided_eps(model, x, torch.tensor(t), y, scale), ab[t], ab_prev, 0.0)
+            out.append(x[0, 0].numpy())
+    return out
+
+
+def _compare_by_keyboard(page, sel, sd, cfg, steps):
+    """Class 3 and, by keyboard, «7» from the same seed: the two images PyTorch gives from one x_T."""
+    page.select_option(f"{sel} select[aria-label='Clase pedida']", "3")
+    page.fill(f"{sel} input[aria-label='Pasos DDIM']", str(steps))
+    page.fill(f"{sel} input[aria-label='Semilla']", "5")
+    other = page.locator(f"{sel} select[aria-label='Otra clase, misma semilla']")
+    other.focus()
+    for _ in range(int(other.input_value()) + 1, 8):  # «1» -> «7» with the arrow key
+        page.keyboard.press("ArrowDown")
+    assert other.input_value() == "7"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Comparar"
+    page.keyboard.press("Enter")
+    page.wait_for_function("s => document.querySelector(s).dataset.state === 'done'", arg=sel, timeout=60_000)
+    assert json.loads(page.get_attribute(sel, "data-compare")) == [3, 7]
+    got = [np.array(json.loads(page.get_attribute(sel, a))).reshape(28, 28) for a in ("data-sample", "data-sample-other")]
+    ref = _torch_ddim_from_seed(sd, cfg, [3, 7], steps, 3.0, 5)
+    for g, r in zip(got, ref):
+        np.testing.assert_allclose(g, r, atol=2e-3)  # the page rounds to 3 decimals
+    assert np.abs(got[0] - got[1]).max() > 0.5  # the class, not the noise, tells them apart
+    assert "«3» a la izquierda y «7» a la derecha" in page.inner_text(f"{sel} .cw-result")
+    # Both shown side by side, and at step 0 both canvases show the very same x_T.
+    pair = page.locator(f"{sel} canvas[aria-label='Imagen x_t'], {sel} canvas[aria-label^='Imagen x_t de la otra']")
+    assert pair.count() == 2 and all(pair.nth(i).is_visible() for i in range(2))
+    a, b = pair.nth(0).bounding_box(), pair.nth(1).bounding_box()
+    assert abs(a["y"] - b["y"]) < 2 and b["x"] >= a["x"] + a["width"] - 1
+    grey = "cs => cs.map(c => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).filter((_, i) => i % 4 == 0))"
+    shown = np.array(pair.evaluate_all(grey), dtype=float).reshape(2, 28, 28)  # the last step, drawn on [-1, 1]
+    np.testing.assert_allclose(shown, np.clip((np.array(ref) + 1) / 2, 0, 1) * 255, atol=1.5)
+    page.fill(f"{sel} input[aria-label='Paso mostrado']", "0")
+    first = pair.evaluate_all(grey)
+    assert len(first[0]) == 28 * 28 and first[0] == first[1]
+
+
+def test_same_seed_other_class_side_by_side_equals_pytorch(page, server):
+    sd, cfg = _weights("diffusion")
+    page.goto(server.url + "lectures/08-difusion/")
+    _ready(page, SAMPLER)
+    _compare_by_keyboard(page, SAMPLER, sd, cfg, 4)
+    # The same class twice is not a comparison: a clear message on the field, nothing runs.
+    page.select_option(f"{SAMPLER} select[aria-label='Otra clase, misma semilla']", "3")
+    page.click(f"{SAMPLER} button:has-text('Comparar')")
+    assert "distinta de la primera" in page.inner_text(f"{SAMPLER} .demo-error")
+    assert page.get_attribute(f"{SAMPLER} select[aria-label='Otra clase, misma semilla']", "aria-invalid") == "true"
+    assert page.get_attribute(SAMPLER, "data-state") == "done"
+    # The widget keeps working: a single sample again, the second image gone.
+    page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "2")
+    page.click(f"{SAMPLER} button:has-text('Generar')")
+    page.wait_for_function(f"() => document.querySelector('{SAMPLER}').dataset.state === 'done'")
+    assert page.get_attribute(SAMPLER, "data-compare") is None
+    assert page.locator(f"{SAMPLER} canvas[aria-label^='Imagen x_t de la otra']").count() == 0
+    assert page.inner_text(f"{SAMPLER} .demo-error").strip() == ""
+
+
+def test_same_seed_other_class_on_a_slide(browser, server):
+    sd, cfg = _weights("diffusion")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    try:
+        page.goto(server.url + "lectures/08-difusion/?slides")
+        page.wait_for_selector(".slides-deck .slide-frame")
+        n = page.evaluate("() => [...document.querySelectorAll('.slide-frame')]"
+                          ".findIndex(f => f.querySelector('[data-demo=diffusion-sampler]')) + 1")
+        assert n > 0
+        page.evaluate("n => { location.hash = 'slide-' + n; }", n)
+        sel = '.slide-frame:not([hidden]) [data-demo="diffusion-sampler"]'
+        page.wait_for_function("s => document.querySelector(s)?.dataset.ready === 'true'", arg=sel, timeout=120_000)
+        _compare_by_keyboard(page, sel, sd, cfg, 3)
+        page.wait_for_function("n => location.hash === '#slide-' + n", arg=n)  # the keys stayed in the demo
+        slide = page.locator(sel).evaluate("el => el.closest('.slide').getBoundingClientRect().toJSON()")
+        other = page.locator(f"{sel} canvas[aria-label^='Imagen x_t de la otra']").bounding_box()
+        assert slide["top"] <= other["y"] and other["y"] + other["height"] <= slide["bottom"] + 1
+    finally:
+        ctx.close()
 
 
 def test_segmenter_dice_matches_lecture_models_metrics(page, server):

@@ -3,8 +3,12 @@
  *
  *   <div class="demo" data-demo="diffusion-sampler"></div>
  *
+ * «Misma semilla, otra clase» runs a second class from the very same x_T beside the first
+ * (one batch in Python), so what differs between the two images is the class alone.
+ *
  * State: data-state = idle | running | done | error, data-step ("i/n"), data-sample (JSON of
- * the final 28×28 image, rounded), and an aria-live progress line. */
+ * the final 28×28 image, rounded), data-compare (JSON [class, other class], null = no class)
+ * and data-sample-other while comparing, and an aria-live progress line. */
 import {h, guardKeys} from "./common.js";
 import {loadNet, provenance, paintGray, plane, errorText, whenVisible} from "./nets-common.js";
 
@@ -13,20 +17,30 @@ export default {
   mount(el, {runtime, ui}) {
     guardKeys(el);
     let net = null, frames = [], cancel = false, running = false, alive = true, abar = null, timesteps = [];
-    const cls = h("select", {"aria-label": "Clase pedida"}, h("option", {value: ""}, "sin clase"),
-                  ...Array.from({length: 10}, (_, d) => h("option", {value: String(d)}, `«${d}»`)));
+    let pairLabels = null;  // [class, other class] while the shown sample is a comparison
+    const classSelect = (label) => h("select", {"aria-label": label}, h("option", {value: ""}, "sin clase"),
+      ...Array.from({length: 10}, (_, d) => h("option", {value: String(d)}, `«${d}»`)));
+    const cls = classSelect("Clase pedida"), other = classSelect("Otra clase, misma semilla");
     cls.value = "7";
+    other.value = "1";
+    const className = (v) => (v === null ? "sin clase" : `«${v}»`);
     const guidance = h("input", {type: "number", min: "0", max: "20", step: "0.5", value: "3", "aria-label": "Escala de guía s"});
     const steps = h("input", {type: "number", min: "1", max: "200", step: "1", value: "25", "aria-label": "Pasos DDIM"});
     const seed = h("input", {type: "number", min: "0", step: "1", value: "0", "aria-label": "Semilla"});
     const go = h("button", {type: "button"}, "Generar");
     const stop = h("button", {type: "button", disabled: true}, "Detener");
+    const pair = h("button", {type: "button"}, "Comparar");
     const scrub = h("input", {type: "range", min: "0", max: "0", value: "0", "aria-label": "Paso mostrado"});
     const xt = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Imagen x_t"});
     const x0 = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Predicción de x₀"});
-    for (const c of [xt, x0]) c.style.width = "168px";
+    const xtOther = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Imagen x_t de la otra clase, misma semilla"});
+    for (const c of [xt, x0, xtOther]) c.style.width = "168px";
+    const otherCap = h("figcaption", {text: ""});
     const xtCap = h("figcaption", {text: "x_t"});
     const x0Cap = h("figcaption", {text: "x̂₀ predicho en este paso"});
+    // In the page only while comparing (slide styles give every figure of the row a display).
+    const otherFig = h("figure", {class: "cw-figure"}, xtOther, otherCap);
+    const xtFig = h("figure", {class: "cw-figure"}, xt, xtCap);
     const plot = h("canvas", {width: 320, height: 140, role: "img",
                               "aria-label": "Programa de ruido: raíz de alfa barra t frente a t, con los pasos DDIM marcados"});
     const attn = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Mapa de atención del cuello de botella"});
@@ -38,7 +52,9 @@ export default {
     el.append(
       h("div", {class: "cw-controls"}, field("Clase", cls), field("Guía s", guidance), field("Pasos", steps),
         field("Semilla", seed), go, stop),
-      h("div", {class: "demo-row"}, h("figure", {class: "cw-figure"}, xt, xtCap), h("figure", {class: "cw-figure"}, x0, x0Cap),
+      h("div", {class: "cw-controls"}, field("Misma semilla, otra clase", other), pair),
+      h("div", {class: "demo-row"}, xtFig,
+        h("figure", {class: "cw-figure"}, x0, x0Cap),
         h("figure", {class: "cw-figure"}, attn, attnCap),
         h("figure", {class: "cw-figure"}, plot, h("figcaption", {text: "√ᾱ_t (señal que queda) y los pasos elegidos"}))),
       field("Paso mostrado", scrub), progress, live);
@@ -72,7 +88,13 @@ export default {
       if (!f) return;
       const [d, hh, ww] = plane(f.x);
       paintGray(xt, d, hh, ww, {lo: -1, hi: 1});
-      xtCap.textContent = i === 0 ? `x_T: ruido puro (t = ${timesteps[0] + 1})` : `x tras el paso ${i} de ${timesteps.length}`;
+      const where = i === 0 ? `x_T: ruido puro (t = ${timesteps[0] + 1})` : `x tras el paso ${i} de ${timesteps.length}`;
+      xtCap.textContent = pairLabels ? `${className(pairLabels[0])}: ${where}` : where;
+      if (pairLabels && f.x_other) {
+        const [e] = plane(f.x_other);
+        paintGray(xtOther, e, hh, ww, {lo: -1, hi: 1});
+        otherCap.textContent = `${className(pairLabels[1])}: el mismo x_T, el mismo paso`;
+      }
       if (f.x0) {
         const [e] = plane(f.x0);
         paintGray(x0, e, hh, ww, {lo: -1, hi: 1});
@@ -97,19 +119,30 @@ export default {
     function setRunning(on) {
       running = on;
       go.disabled = on;
+      pair.disabled = on;
       stop.disabled = !on;
     }
 
-    async function sample() {
+    const labelOf = (select) => (select.value === "" ? null : Number(select.value));
+    const rounded = (rec) => JSON.stringify(Array.from(plane(rec)[0], (v) => Math.round(v * 1000) / 1000));
+
+    /** One sample, or with compare the same seed's noise for two classes side by side. */
+    async function sample({compare = false} = {}) {
       if (running || !net) return;
       const s = Number(guidance.value), n = Number(steps.value), sd = Number(seed.value);
-      for (const [inp, ok] of [[guidance, Number.isFinite(s) && s >= 0 && s <= 20],
-                               [steps, Number.isInteger(n) && n >= 1 && n <= 200],
-                               [seed, Number.isInteger(sd) && sd >= 0]]) {
+      const label = labelOf(cls), otherLabel = labelOf(other);
+      const checks = [[guidance, Number.isFinite(s) && s >= 0 && s <= 20, "un número entre 0 y 20"],
+                      [steps, Number.isInteger(n) && n >= 1 && n <= 200, "un entero entre 1 y 200"],
+                      [seed, Number.isInteger(sd) && sd >= 0, "un entero mayor o igual que 0"]];
+      if (compare) checks.push([other, otherLabel !== label, "una clase distinta de la primera"]);
+      other.removeAttribute("aria-invalid");
+      for (const [inp, ok, want] of checks) {
         if (ok) inp.removeAttribute("aria-invalid");
         else {
           inp.setAttribute("aria-invalid", "true");
-          ui.error(new Error(`Valor no válido en «${inp.getAttribute("aria-label")}»: «${inp.value}».`));
+          const value = inp.tagName === "SELECT" ? inp.selectedOptions[0].textContent : inp.value;
+          ui.error(new Error(`Valor no válido en «${inp.getAttribute("aria-label")}»: «${value}»; debe ser ${want}.`));
+          inp.focus();
           return;
         }
       }
@@ -117,11 +150,16 @@ export default {
       cancel = false;
       setRunning(true);
       el.dataset.state = "running";
+      pairLabels = compare ? [label, otherLabel] : null;
+      if (compare) xtFig.after(otherFig);
+      else otherFig.remove();
+      delete el.dataset.sampleOther;
+      if (compare) el.dataset.compare = JSON.stringify(pairLabels);
+      else delete el.dataset.compare;
       try {
-        const label = cls.value === "" ? null : Number(cls.value);
-        const start = await net.call("diffusion_start", [label, s, n, sd]);
+        const start = await net.call("diffusion_start", [label, s, n, sd], compare ? {compare: true, other: otherLabel} : {});
         timesteps = start.timesteps;
-        frames = [{x: start.x}];
+        frames = [{x: start.x, x_other: start.x_other}];
         scrub.max = "0"; scrub.value = "0";
         show(0);
         for (let i = 1; i <= n; i++) {
@@ -138,10 +176,14 @@ export default {
           live.textContent = `Paso ${i} de ${n} (t = ${r.t + 1})…`;
           show(i);
         }
-        const [d] = plane(frames[frames.length - 1].x);
-        el.dataset.sample = JSON.stringify(Array.from(d, (v) => Math.round(v * 1000) / 1000));
+        const last = frames[frames.length - 1];
+        el.dataset.sample = rounded(last.x);
+        if (compare) el.dataset.sampleOther = rounded(last.x_other);
         el.dataset.state = "done";
-        live.textContent = `Listo: ${n} pasos DDIM, ${label === null ? "sin clase" : `clase ${label}`}, guía s = ${s}. `
+        live.textContent = (compare
+          ? `Listo: el mismo ruido x_T (semilla ${sd}) da ${className(label)} a la izquierda y `
+            + `${className(otherLabel)} a la derecha; ${n} pasos DDIM, guía s = ${s}. `
+          : `Listo: ${n} pasos DDIM, ${label === null ? "sin clase" : `clase ${label}`}, guía s = ${s}. `)
           + "Mueve el control «Paso mostrado» para repasar la trayectoria.";
       } catch (err) {
         el.dataset.state = "error";
@@ -151,7 +193,8 @@ export default {
         setRunning(false);
       }
     }
-    go.addEventListener("click", sample);
+    go.addEventListener("click", () => sample());
+    pair.addEventListener("click", () => sample({compare: true}));
     stop.addEventListener("click", () => { cancel = true; });
 
     const unwatch = whenVisible(el, async () => {

@@ -100,8 +100,10 @@ export function paintGray(canvas, data, hgt, wid, {lo, hi, colormap} = {}) {
     for (const v of data) { if (v < lo) lo = v; if (v > hi) hi = v; }
   }
   const span = hi - lo || 1;
-  canvas.width = wid;
-  canvas.height = hgt;
+  // Resize only when the size changes: assigning width reallocates and clears the canvas,
+  // which for the ~50 maps redrawn on every stroke costs more than painting them.
+  if (canvas.width !== wid) canvas.width = wid;
+  if (canvas.height !== hgt) canvas.height = hgt;
   const ctx = canvas.getContext("2d");
   const img = ctx.createImageData(wid, hgt);
   for (let p = 0; p < hgt * wid; p++) {
