@@ -61,9 +61,11 @@ class Inception(nn.Module):
             BasicConv2d(in_channels, pool_proj, kernel_size=1),
         )
 
+        # --8<-- [start:inception-forward]
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # every branch keeps H and W, so they can be stacked along channels
         return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1)
+        # --8<-- [end:inception-forward]
         # --8<-- [end:inception]
 
 

@@ -52,11 +52,13 @@ class BasicBlock(nn.Module):
         self.bn2 = nn.BatchNorm2d(planes)
         self.downsample = downsample
 
+    # --8<-- [start:basic-block-forward]
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         identity = x if self.downsample is None else self.downsample(x)
         out = self.relu(self.bn1(self.conv1(x)))  # (B, planes, H/stride, W/stride)
         out = self.bn2(self.conv2(out))
         return self.relu(out + identity)
+    # --8<-- [end:basic-block-forward]
 # --8<-- [end:basic-block]
 
 
