@@ -75,7 +75,6 @@ SHOW_SLIDE = """async (n) => {
 # too much text for that: they need the slide re-cut (the diagram alone, the text in the
 # notes) or larger labels relative to their height.
 SMALL_ON_SLIDES: dict[str, float] = {
-    "04-bloque-residual.svg": 9.1,
     "02-densa-vs-local.svg": 14.1,
     "02-volumen-conv.svg": 9.7,
     "07-stable-diffusion.svg": 9.9,
