@@ -76,7 +76,6 @@ SHOW_SLIDE = """async (n) => {
 # notes) or larger labels relative to their height.
 SMALL_ON_SLIDES: dict[str, float] = {
     "02-densa-vs-local.svg": 14.1,
-    "07-stable-diffusion.svg": 9.9,
     "06-unet.svg": 10.9,
     "02-imagen-matriz.svg": 11,
     "02-relleno-paso.svg": 10.1,
