@@ -78,7 +78,6 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "02-densa-vs-local.svg": 14.1,
     "06-unet.svg": 10.9,
     "02-imagen-matriz.svg": 11,
-    "02-relleno-paso.svg": 10.1,
     "01-descenso.svg": 11.5,
     "03-ilsvrc.svg": 11.7,
     "06-estructuras.svg": 11.9,
