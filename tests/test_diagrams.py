@@ -76,7 +76,6 @@ SHOW_SLIDE = """async (n) => {
 # notes) or larger labels relative to their height.
 SMALL_ON_SLIDES: dict[str, float] = {
     "02-densa-vs-local.svg": 14.1,
-    "06-unet.svg": 10.9,
     "02-imagen-matriz.svg": 11,
     "01-descenso.svg": 11.5,
     "03-ilsvrc.svg": 11.7,
