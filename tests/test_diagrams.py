@@ -80,16 +80,12 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "01-descenso.svg": 11.5,
     "03-ilsvrc.svg": 11.7,
     "06-estructuras.svg": 11.9,
-    "01-retropropagacion.svg": 12.2,
-    "02-campo-receptivo.svg": 12.3,
     "02-max-pooling.svg": 11.1,
     "06-deteccion.svg": 11.4,
     "04-batchnorm.svg": 11.1,
     "07-dcgan-generador.svg": 12.8,
-    "07-gradcam.svg": 12.8,
     "01-ajuste.svg": 13.3,
     "04-bottleneck.svg": 13.3,
-    "04-desvanecimiento.svg": 13.6,
     "05-transformaciones.svg": 14.1,
 }
 
