@@ -85,7 +85,6 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "04-batchnorm.svg": 11.1,
     "07-dcgan-generador.svg": 12.8,
     "01-ajuste.svg": 13.3,
-    "04-bottleneck.svg": 13.3,
     "05-transformaciones.svg": 14.1,
 }
 
