@@ -83,7 +83,6 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "02-max-pooling.svg": 11.1,
     "06-deteccion.svg": 11.4,
     "04-batchnorm.svg": 11.1,
-    "07-dcgan-generador.svg": 12.8,
     "01-ajuste.svg": 13.3,
     "05-transformaciones.svg": 14.1,
 }
