@@ -76,13 +76,11 @@ SHOW_SLIDE = """async (n) => {
 # notes) or larger labels relative to their height.
 SMALL_ON_SLIDES: dict[str, float] = {
     "02-imagen-matriz.svg": 11,
-    "01-descenso.svg": 11.5,
     "03-ilsvrc.svg": 11.7,
     "06-estructuras.svg": 11.9,
     "02-max-pooling.svg": 11.1,
     "06-deteccion.svg": 11.4,
     "04-batchnorm.svg": 11.1,
-    "01-ajuste.svg": 13.3,
     "05-transformaciones.svg": 14.1,
 }
 
