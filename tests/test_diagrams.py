@@ -77,7 +77,6 @@ SHOW_SLIDE = """async (n) => {
 SMALL_ON_SLIDES: dict[str, float] = {
     "02-imagen-matriz.svg": 11,
     "03-ilsvrc.svg": 11.7,
-    "06-estructuras.svg": 11.9,
     "02-max-pooling.svg": 11.1,
     "06-deteccion.svg": 11.4,
     "04-batchnorm.svg": 11.1,
