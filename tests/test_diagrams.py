@@ -79,7 +79,6 @@ SMALL_ON_SLIDES: dict[str, float] = {
     "03-ilsvrc.svg": 11.7,
     "02-max-pooling.svg": 11.1,
     "06-deteccion.svg": 11.4,
-    "04-batchnorm.svg": 11.1,
     "05-transformaciones.svg": 14.1,
 }
 
