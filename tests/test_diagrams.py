@@ -77,9 +77,7 @@ SHOW_SLIDE = """async (n) => {
 SMALL_ON_SLIDES: dict[str, float] = {
     "02-imagen-matriz.svg": 11,
     "03-ilsvrc.svg": 11.7,
-    "02-max-pooling.svg": 11.1,
     "06-deteccion.svg": 11.4,
-    "05-transformaciones.svg": 14.1,
 }
 
 
