@@ -76,7 +76,6 @@ SHOW_SLIDE = """async (n) => {
 # notes) or larger labels relative to their height.
 SMALL_ON_SLIDES: dict[str, float] = {
     "02-imagen-matriz.svg": 11,
-    "06-deteccion.svg": 11.4,
 }
 
 
