@@ -75,7 +75,6 @@ SHOW_SLIDE = """async (n) => {
 # too much text for that: they need the slide re-cut (the diagram alone, the text in the
 # notes) or larger labels relative to their height.
 SMALL_ON_SLIDES: dict[str, float] = {
-    "02-imagen-matriz.svg": 11,
 }
 
 
