@@ -71,11 +71,10 @@ SHOW_SLIDE = """async (n) => {
 
 
 # Diagrams under 16 px on their slide at 1280×720 (measured px). A slide draws its
-# diagrams as large as its room allows (slides.js, up to 3×); these share the slide with
-# too much text for that: they need the slide re-cut (the diagram alone, the text in the
-# notes) or larger labels relative to their height.
-SMALL_ON_SLIDES: dict[str, float] = {
-}
+# diagrams as large as its room allows (slides.js, up to 3×); one that shares its slide
+# with too much text needs the slide re-cut (the diagram alone, the text in the notes) or
+# larger labels relative to its height. Empty: every diagram is readable on its slide.
+SMALL_ON_SLIDES: dict[str, float] = {}
 
 
 @pytest.fixture
