@@ -195,6 +195,18 @@ def page(context):
     return pg
 
 
+def open_slide_with_demo(page, url: str, demo: str) -> tuple[int, str]:
+    """Open `url` in slide mode on the first slide that holds the demo `demo`; return that
+    slide's number and the demo's selector on the shown slide."""
+    page.goto(url + "?slides")
+    page.wait_for_selector(".slides-deck .slide-frame")
+    n = page.evaluate("d => [...document.querySelectorAll('.slide-frame')]"
+                      ".findIndex(f => f.querySelector(`[data-demo=${d}]`)) + 1", demo)
+    assert n > 0, f"no slide of {url} holds the demo {demo}"
+    page.evaluate("n => { location.hash = 'slide-' + n; }", n)
+    return n, f'.slide-frame:not([hidden]) [data-demo="{demo}"]'
+
+
 def wait_for_demo(page, selector: str, timeout: float = 90_000):
     """Scroll the demo into view (Python starts only near a demo), then wait until its
     runtime is ready or failed; return its state."""

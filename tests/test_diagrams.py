@@ -77,11 +77,16 @@ SHOW_SLIDE = """async (n) => {
 SMALL_ON_SLIDES: dict[str, float] = {}
 
 
-@pytest.fixture
-def reading_page(browser):
-    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, service_workers="block")
+def _page_at(browser, width: int, height: int):
+    """A page of its own context at that viewport (no service worker: the images are the site's)."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
     yield ctx.new_page()
     ctx.close()
+
+
+@pytest.fixture
+def reading_page(browser):
+    yield from _page_at(browser, 1440, 900)
 
 
 def test_diagram_labels_are_readable_in_the_reading_column(server, site_dir, reading_page):
@@ -101,9 +106,7 @@ def test_diagram_labels_are_readable_in_the_reading_column(server, site_dir, rea
 
 @pytest.fixture
 def slide_page(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, service_workers="block")
-    yield ctx.new_page()
-    ctx.close()
+    yield from _page_at(browser, 1280, 720)
 
 
 def test_diagram_labels_are_readable_on_a_slide(server, site_dir, slide_page):

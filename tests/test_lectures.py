@@ -209,6 +209,21 @@ def _article(page_html: str):
     return BeautifulSoup(page_html, "html.parser").select_one("article.md-content__inner")
 
 
+def _articles_without_code(site_dir, skip=()):
+    """(path, article) of every built page but assets/ and search/ (and `skip`), with code
+    blocks and notebook cells removed: the prose a reader sees."""
+    for page in sorted(site_dir.rglob("*.html")):
+        where = page.relative_to(site_dir)
+        if where.parts[0] in ("assets", "search", *skip):
+            continue
+        art = _article(page.read_text(encoding="utf-8"))
+        if art is None:
+            continue
+        for code in art.select("pre, code, .jp-InputArea, .jp-OutputArea"):
+            code.decompose()
+        yield where, art
+
+
 def _slide_count(article) -> int:
     """Python port of splitSlides in docs/assets/js/slides.js: a slide starts at each
     top-level h2 or hr.slide-break; the h1 and its first paragraph (plus notes) form the title."""
@@ -299,15 +314,8 @@ def test_no_page_mentions_the_source_decks(site_dir):
     for name, text in _course_sources():
         prose = re.sub(r"```.*?```", "", text, flags=re.S)
         found += [f"{name}: «{m.group(0)}»" for m in SOURCE_DECKS.finditer(prose)]
-    for page in site_dir.rglob("*.html"):
-        if page.relative_to(site_dir).parts[0] in ("assets", "search"):
-            continue
-        art = _article(page.read_text(encoding="utf-8"))
-        if art is None:
-            continue
-        for code in art.select("pre, code, .jp-InputArea, .jp-OutputArea"):
-            code.decompose()
-        found += [f"{page.relative_to(site_dir)}: «{m.group(0)}»" for m in SOURCE_DECKS.finditer(art.get_text(" "))]
+    for where, art in _articles_without_code(site_dir):
+        found += [f"{where}: «{m.group(0)}»" for m in SOURCE_DECKS.finditer(art.get_text(" "))]
     assert not found, "pages mention the source decks:\n" + "\n".join(found)
 
 
@@ -362,17 +370,10 @@ def test_rejected_variants_appear_nowhere(site_dir, term):
         prose = re.sub(r"`[^`\n]*`", "", re.sub(r"```.*?```", "", text, flags=re.S))
         for pattern in GLOSSARY[term]:
             found += [f"{name}: «{m.group(0)}»" for m in re.finditer(pattern, prose, re.I)]
-    for page in site_dir.rglob("*.html"):
-        if page.relative_to(site_dir).parts[0] in ("assets", "search", "glosario"):
-            continue
-        art = _article(page.read_text(encoding="utf-8"))
-        if art is None:
-            continue
-        for code in art.select("pre, code, .jp-InputArea, .jp-OutputArea"):
-            code.decompose()
+    for where, art in _articles_without_code(site_dir, skip=("glosario",)):
         text = str(art) if term == "aprendizaje por transferencia" else art.get_text(" ")
         for pattern in GLOSSARY[term]:
-            found += [f"{page.relative_to(site_dir)}: «{m.group(0)}»" for m in re.finditer(pattern, text, re.I)]
+            found += [f"{where}: «{m.group(0)}»" for m in re.finditer(pattern, text, re.I)]
     assert not found, f"«{term}» is the course's term; found variants:\n" + "\n".join(found)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT
+from conftest import ROOT, open_slide_with_demo
 from demos import nn, optim
 from lecture_models.metrics import dice_score
 from lecture_models.models import diffusion as tdiff
@@ -241,13 +241,7 @@ def test_same_seed_other_class_on_a_slide(browser, server):
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
     try:
-        page.goto(server.url + "lectures/08-difusion/?slides")
-        page.wait_for_selector(".slides-deck .slide-frame")
-        n = page.evaluate("() => [...document.querySelectorAll('.slide-frame')]"
-                          ".findIndex(f => f.querySelector('[data-demo=diffusion-sampler]')) + 1")
-        assert n > 0
-        page.evaluate("n => { location.hash = 'slide-' + n; }", n)
-        sel = '.slide-frame:not([hidden]) [data-demo="diffusion-sampler"]'
+        n, sel = open_slide_with_demo(page, server.url + "lectures/08-difusion/", "diffusion-sampler")
         page.wait_for_function("s => document.querySelector(s)?.dataset.ready === 'true'", arg=sel, timeout=120_000)
         _compare_by_keyboard(page, sel, sd, cfg, 3)
         page.wait_for_function("n => location.hash === '#slide-' + n", arg=n)  # the keys stayed in the demo

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, RUNTIME_MODULE, wait_for_demo
+from conftest import ROOT, RUNTIME_MODULE, open_slide_with_demo, wait_for_demo
 from demos import imageops as ops
 from demos import bridge, samples, usercode
 from demos.errors import INTERRUPTED, InputError
@@ -335,13 +335,7 @@ def test_a_demo_on_a_slide_is_large_and_stepping_never_resizes_it(server, browse
     ctx = browser.new_context(viewport={"width": width, "height": height})
     page = ctx.new_page()
     try:
-        page.goto(server.url + "lectures/02-convolucion/?slides")
-        page.wait_for_selector(".slides-deck .slide-frame")
-        n = page.evaluate("() => [...document.querySelectorAll('.slide-frame')]"
-                          ".findIndex(f => f.querySelector('[data-demo=conv-steps]')) + 1")
-        assert n > 0
-        page.evaluate("n => { location.hash = 'slide-' + n; }", n)
-        sel = '.slide-frame:not([hidden]) [data-demo="conv-steps"]'
+        n, sel = open_slide_with_demo(page, server.url + "lectures/02-convolucion/", "conv-steps")
         assert wait_for_demo(page, sel) == "ready"
         settle(page, sel)
         demo = page.locator(sel)
