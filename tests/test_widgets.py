@@ -773,3 +773,20 @@ def test_python_cell_stop_with_cross_origin_isolation(isolated_server, page):
     good_code_works(page)
     # A KeyboardInterrupt inside Python: the same worker goes on, nothing reloads.
     assert page.evaluate(f"async () => (await {RUNTIME_MODULE}).getRuntime().worker === window.__worker")
+    # «Detener» while another call runs stops the calls queued behind it as well: the
+    # endless loops waiting in the worker and in the page behind a long computation never start.
+    got = page.evaluate(f"""async () => {{
+        const m = await {RUNTIME_MODULE}, rt = m.getRuntime(), img = m.ndarray(new Uint8Array(12), [2, 2, 3]);
+        const run = (code) => rt.call("demos.usercode", "run", [code, img]);
+        const calls = [run("for i in range(10**8):\\n    pass\\nreturn img"), run("while True:\\n    pass")];
+        while (rt.pending.size < 2) await new Promise((resolve) => setTimeout(resolve, 5));  // both posted
+        calls.push(run("while True:\\n    pass"));  // not posted yet
+        rt.interrupt();
+        const hung = new Promise((resolve) => setTimeout(() => resolve("still running after 60 s"), 60000));
+        const settled = await Promise.race([Promise.allSettled(calls), hung]);
+        if (!Array.isArray(settled)) return settled;
+        const after = await run("return img + 1");
+        return [...settled.map((s) => s.status === "fulfilled" ? s.value.error.kind : s.reason.record.kind),
+                after.shape, rt.worker === window.__worker];
+    }}""")
+    assert got == ["interrupted", "interrupted", "interrupted", [2, 2, 3], True]

@@ -48,6 +48,14 @@
     });
   }
 
+  /** A call stopped by «Detener», as bridge.record(KeyboardInterrupt()) would say it. */
+  function stoppedError(code) {
+    const err = new Error(INTERRUPTED);
+    err.record = {kind: "interrupted", message: INTERRUPTED, type: "KeyboardInterrupt", field: null,
+                  cell: null, code, line: null, traceback: ""};
+    return err;
+  }
+
   class Runtime {
     constructor() {
       this.state = "idle";
@@ -57,6 +65,7 @@
       this.nextId = 1;
       this.worker = null;
       this.interruptBuffer = null;
+      this.stopped = 0;  // calls with a smaller id were made before the last «Detener»
       this.readyPromise = null;
     }
 
@@ -103,6 +112,7 @@
         this.worker = worker;
         if (self.crossOriginIsolated && typeof SharedArrayBuffer !== "undefined") {
           this.interruptBuffer = new Uint8Array(new SharedArrayBuffer(1));
+          this.stopBelow = new Int32Array(new SharedArrayBuffer(4));
         }
         worker.onmessage = (event) => {
           const msg = event.data;
@@ -129,7 +139,7 @@
         };
         this.setStatus("loading", "Cargando Python (Pyodide)…");
         worker.postMessage({type: "init", indexURL, wheel, wheelSha256, prefetch,
-                            interruptBuffer: this.interruptBuffer});
+                            interruptBuffer: this.interruptBuffer, stopBelow: this.stopBelow});
       });
       this.readyPromise.catch(() => {});  // callers see the rejection; avoid noise
       return this.readyPromise;
@@ -137,6 +147,7 @@
 
     /** Call demos.<module>.<func>(*args, **kwargs) in the worker. */
     async call(module, func, args = [], kwargs = {}) {
+      const id = this.nextId++;  // now: «Detener» pressed while this call waits stops it too
       // Post to the worker whose start we awaited: if interrupt() replaced it meanwhile
       // (a restart without isolation), wait for the new one's init instead of posting to
       // a worker that has no Python yet.
@@ -145,8 +156,7 @@
         await ready;
         if (this.readyPromise === ready) break;
       }
-      const id = this.nextId++;
-      if (this.interruptBuffer) this.interruptBuffer[0] = 0;
+      if (id < this.stopped) throw stoppedError(this.interruptBuffer ? "interrupted" : "restarted");
       return new Promise((resolve, reject) => {
         this.pending.set(id, {resolve, reject});
         const transfer = [];
@@ -156,23 +166,22 @@
 
     get interruptible() { return this.interruptBuffer !== null; }
 
-    /** Stop what is running. With cross-origin isolation Python gets a
-     * KeyboardInterrupt (state kept); without it the worker is replaced. */
+    /** Stop every call made so far, the running one and those queued behind it (another
+     * widget's call may be running when «Detener» is pressed). With cross-origin isolation
+     * Python gets a KeyboardInterrupt (state kept) and the worker skips the queued calls;
+     * without it the worker is replaced. */
     interrupt() {
+      this.stopped = this.nextId;
       if (this.interruptBuffer) {
-        this.interruptBuffer[0] = 2;  // SIGINT
+        Atomics.store(this.stopBelow, 0, this.stopped);  // first, so the worker never misses it
+        Atomics.store(this.interruptBuffer, 0, 2);       // SIGINT
         return;
       }
       if (!this.worker) return;
       this.worker.terminate();
       this.worker = null;
       this.readyPromise = null;
-      for (const [, p] of this.pending) {
-        const err = new Error(INTERRUPTED);
-        err.record = {kind: "interrupted", message: INTERRUPTED, type: "KeyboardInterrupt", field: null,
-                      cell: null, code: "restarted", line: null, traceback: ""};
-        p.reject(err);
-      }
+      for (const [, p] of this.pending) p.reject(stoppedError("restarted"));
       this.pending.clear();
       this.start();
     }

@@ -1,7 +1,9 @@
 /* Runs Pyodide + NumPy off the main thread, so the page never freezes while
  * ~15 MB of WebAssembly load or while a demo computes.
  * Protocol (postMessage):
- *   in  {type:"init", indexURL, wheel, wheelSha256, prefetch, interruptBuffer?}
+ *   in  {type:"init", indexURL, wheel, wheelSha256, prefetch, interruptBuffer?, stopBelow?}
+ *       (with cross-origin isolation: the SIGINT flag Python polls, and the first call id
+ *       «Detener» did not stop; both SharedArrayBuffer views written by the page)
  *       (wheel: URL of the demos' wheel, checked against wheelSha256 before it is unpacked)
  *   in  {type:"call", id, module, func, args, kwargs}
  *   out {type:"status", state:"loading"|"ready"|"error", detail}
@@ -10,6 +12,8 @@
 "use strict";
 let pyodide = null;
 let bridge = null;
+let interruptBuffer = null, stopBelow = null;
+let stopped = null;  // bridge.record(KeyboardInterrupt()): what a call stopped before it ran gets
 
 function post(msg) { self.postMessage(msg); }
 
@@ -40,11 +44,16 @@ async function init(msg) {
     pyodide = await loadPyodide({indexURL: msg.indexURL});
     await Promise.all(early);
     await pyodide.loadPackage("numpy", {messageCallback: () => {}});
-    if (msg.interruptBuffer) pyodide.setInterruptBuffer(msg.interruptBuffer);
+    if (msg.interruptBuffer) {
+      pyodide.setInterruptBuffer(msg.interruptBuffer);
+      interruptBuffer = msg.interruptBuffer;
+      stopBelow = msg.stopBelow;
+    }
     post({type: "status", state: "loading", detail: "Cargando las demos…"});
     pyodide.unpackArchive(await demos, "wheel", {extractDir: "/home/pyodide"});
     pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
     bridge = pyodide.pyimport("demos.bridge");
+    stopped = toJs(pyodide.runPython("from demos.bridge import record; record(KeyboardInterrupt())"));
     const version = pyodide.runPython("import numpy; numpy.__version__");
     post({type: "status", state: "ready", detail: `NumPy ${version} listo`});
   } catch (err) {
@@ -52,14 +61,29 @@ async function init(msg) {
   }
 }
 
+/** A call made before «Detener» was pressed is not run. The flag is cleared before the
+ * check: an interrupt that lands in between is then seen by the check (stopBelow is
+ * stored before the flag), one that lands after stops this call at once. */
+function stoppedBefore(msg) {
+  if (!interruptBuffer) return false;
+  Atomics.store(interruptBuffer, 0, 0);
+  return msg.id < Atomics.load(stopBelow, 0);
+}
+
+const toJs = (value) => value && value.toJs ? value.toJs({dict_converter: Object.fromEntries}) : value;
+
 function call(msg) {
+  if (stoppedBefore(msg)) {
+    post({type: "error", id: msg.id, error: stopped});
+    return;
+  }
   let result = null;
   try {
     const args = pyodide.toPy(msg.args || []);
     const kwargs = pyodide.toPy(msg.kwargs || {});
     result = bridge.call(msg.module, msg.func, args, kwargs);
     args.destroy(); kwargs.destroy();
-    const value = result && result.toJs ? result.toJs({dict_converter: Object.fromEntries}) : result;
+    const value = toJs(result);
     if (value && value.__error__) post({type: "error", id: msg.id, error: value.__error__});
     else post({type: "result", id: msg.id, value});
   } catch (err) {  // a failure of the bridge itself, not of the demo's Python code
