@@ -36,6 +36,48 @@ def test_visited_page_reloads_offline_and_its_demo_computes(server, context):
         context.set_offline(False)
 
 
+def python_start(page) -> str:
+    """How the page's Python started: "made" (fresh, a memory snapshot made; "stored"
+    once cached) or "used" (restored from one)."""
+    state = page.evaluate(f"async () => (await {RUNTIME_MODULE}).getRuntime().snapshot")
+    return "made" if state == "stored" else state
+
+
+def demo_result(page):
+    page.wait_for_function(f"() => document.querySelector('{DEMO}').dataset.result")
+    return json.loads(page.get_attribute(DEMO, "data-result"))
+
+
+SPOIL_SNAPSHOT = """async (kind) => {
+    const name = document.querySelector('meta[name="course-runtime-cache"]').content;
+    const key = new URL("../assets/vendor/pyodide/memory-snapshot.bin", location.href).href;
+    const bytes = new Uint8Array(kind === "damaged" ? 4096 : 144 + 20 * 1024 * 1024);
+    if (kind === "damaged") bytes.fill(7);
+    else new Uint32Array(bytes.buffer, 0, 4).set([0x706e7300, 144, 2, 0]);  // whole, build id 0
+    await (await caches.open(name)).put(key, new Response(bytes));
+}"""
+
+
+def test_python_starts_again_from_its_memory_snapshot_and_survives_a_bad_one(server, context):
+    """The first start stores Python's start-up memory; the next page restores it
+    (pyodide-worker.js). A damaged copy, or a whole one of another Pyodide build, is
+    dropped: Python starts the plain way and stores a good one. The demo computes the
+    same numbers every time."""
+    starts = []
+    for spoil in ("damaged", "other build", None, None):
+        page = context.new_page()
+        page.goto(server.url + "laboratorio/")
+        assert wait_for_demo(page, DEMO) == "ready"
+        starts.append(python_start(page))
+        assert demo_result(page) == SEED_004_RESULT
+        if starts[-1] == "made":  # the copy is written after "ready": wait, then spoil it
+            page.wait_for_function("() => document.documentElement.dataset.pythonStart === 'stored'")
+        if spoil:
+            page.evaluate(SPOIL_SNAPSHOT, spoil)
+        page.close()
+    assert starts == ["made", "made", "made", "used"]
+
+
 def test_a_new_build_replaces_the_cache_and_says_so(site_dir, tmp_path, context):
     """A changed file gives a new service worker; the page offers it in Spanish and,
     accepted, shows the new content from the new cache."""

@@ -265,17 +265,20 @@ def test_progress_page_starts_no_python(server, page):
 
 
 def test_a_call_resumed_across_a_restart_waits_for_the_new_worker(server, page):
-    """Without isolation «Detener» replaces the worker. A call that was waiting on the old
-    worker's start (resumed in the same turn as the interrupt) must run on the new worker
-    once its Python is ready, not be posted before the new worker's init."""
+    """Without isolation «Detener» replaces the worker. A call made before it (still
+    waiting on the old worker's start) is stopped like the rest; one made right after
+    runs on the new worker once its Python is ready, never posted before its init."""
     page.goto(server.url + "laboratorio/")
     assert wait_for_demo(page, '[data-demo="conv-proof"]') == "ready"
     got = page.evaluate(f"""async () => {{
         const rt = (await {RUNTIME_MODULE}).getRuntime();
         if (rt.interruptible) return "isolated";
         const old = rt.worker;
-        const p = rt.call("demos.imageops", "output_size", [28, 5], {{stride: 2, padding: 1}});
-        rt.interrupt();  // the call's `await start()` resumes after this, on the new worker
-        try {{ return [await p, rt.worker !== old]; }} catch (err) {{ return String(err.message); }}
+        const size = () => rt.call("demos.imageops", "output_size", [28, 5], {{stride: 2, padding: 1}});
+        const before = size();
+        rt.interrupt();
+        const after = size();
+        const first = await before.then(() => "ran", (err) => err.record.kind);
+        return [first, await after, rt.worker !== old];
     }}""")
-    assert got == [13, True]
+    assert got == ["interrupted", 13, True]

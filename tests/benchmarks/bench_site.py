@@ -2,8 +2,9 @@
 
 - cold: a fresh browser context (empty HTTP cache, no service worker) opens the demo
   page; the clock runs from navigation to the demo's "ready".
-- warm: the same context after one visit (service worker installed, Python runtime in
-  its cache) opens the page again in a new tab, so Python boots again from the cache.
+- warm: the same context after one visit (service worker installed, Python runtime and
+  Python's start-up memory snapshot in its cache) opens the page again in a new tab, so
+  Python boots again from the cache, restoring the snapshot (pyodide-worker.js).
 - bytes: what each page transfers when read at the top in a fresh context (page
   requests only), and the size of the service worker's precache (downloaded once in
   the background after the first visit).
@@ -28,16 +29,24 @@ DEMO_PAGE = "laboratorio/"
 READY = "() => ['ready','error'].includes((document.querySelector('.demo') || {dataset: {}}).dataset.state)"
 
 
-def time_to_ready(ctx, url: str) -> float:
+def time_to_ready(ctx, url: str, start: str) -> float:
+    """Seconds from navigation to the demo's "ready"; `start` is how Python must have
+    started ("made": fresh, "used": from the memory snapshot), so a warm run that fell
+    back to a fresh start is not reported as warm."""
     page = ctx.new_page()
     t0 = time.perf_counter()
     page.goto(url, wait_until="commit")
     page.wait_for_function(READY, timeout=120_000, polling=20)
     elapsed = time.perf_counter() - t0
     state = page.eval_on_selector(".demo", "el => el.dataset.state")
+    if start == "made":  # the next start needs the copy in the cache
+        page.wait_for_function("() => document.documentElement.dataset.pythonStart === 'stored'", timeout=60_000)
+    how = page.evaluate("() => document.documentElement.dataset.pythonStart")
     page.close()
     if state != "ready":
         raise SystemExit(f"demo failed to start at {url}")
+    if how.replace("stored", "made") != start:
+        raise SystemExit(f"Python started as {how!r}, expected {start!r} at {url}")
     return elapsed
 
 
@@ -105,7 +114,7 @@ def main() -> None:
                 cold = []
                 for _ in range(RUNS):
                     ctx = browser.new_context()
-                    cold.append(time_to_ready(ctx, url))
+                    cold.append(time_to_ready(ctx, url, "made"))
                     ctx.close()
                 ctx = browser.new_context()
                 first = ctx.new_page()
@@ -113,8 +122,10 @@ def main() -> None:
                 first.wait_for_function(READY, timeout=120_000)
                 first.wait_for_function("() => document.documentElement.dataset.courseOffline === 'python'",
                                         timeout=120_000)
+                first.wait_for_function("() => document.documentElement.dataset.pythonStart === 'stored'",
+                                        timeout=120_000)
                 first.close()
-                warm = [time_to_ready(ctx, url) for _ in range(RUNS)]
+                warm = [time_to_ready(ctx, url, "used") for _ in range(RUNS)]
                 ctx.close()
                 report_times(cold, warm)
                 pages = {path or "(inicio)": page_bytes(browser, srv.url + path) for path in built_pages(site)}

@@ -65,6 +65,7 @@
       this.nextId = 1;
       this.worker = null;
       this.interruptBuffer = null;
+      this.snapshot = null;  // see setSnapshot
       this.stopped = 0;  // calls with a smaller id were made before the last «Detener»
       this.readyPromise = null;
     }
@@ -79,6 +80,13 @@
       this.state = state;
       this.detail = detail || "";
       for (const fn of this.listeners) fn({state, detail: this.detail});
+    }
+
+    /** How Python started ("used" | "made" | "none", then "stored" once a made memory
+     * snapshot is cached), also as <html data-python-start> for tests and benchmarks. */
+    setSnapshot(state) {
+      this.snapshot = state;
+      document.documentElement.dataset.pythonStart = state;
     }
 
     /** Start the worker (once); resolves when NumPy is ready, rejects with the reason. */
@@ -118,8 +126,10 @@
           const msg = event.data;
           if (msg.type === "status") {
             this.setStatus(msg.state, msg.detail);
-            if (msg.state === "ready") { resolve(this); keepOffline(runtimeFiles); }
+            if (msg.state === "ready") { this.setSnapshot(msg.snapshot); resolve(this); keepOffline(runtimeFiles); }
             if (msg.state === "error") reject(new Error(msg.detail));
+          } else if (msg.type === "snapshot") {
+            this.setSnapshot(msg.state);
           } else if (msg.type === "result" || msg.type === "error") {
             const p = this.pending.get(msg.id);
             if (!p) return;
@@ -138,7 +148,8 @@
           reject(new Error(why));
         };
         this.setStatus("loading", "Cargando Python (Pyodide)…");
-        worker.postMessage({type: "init", indexURL, wheel, wheelSha256, prefetch,
+        const snapshotCache = metaContent("course-runtime-cache");
+        worker.postMessage({type: "init", indexURL, wheel, wheelSha256, prefetch, snapshotCache,
                             interruptBuffer: this.interruptBuffer, stopBelow: this.stopBelow});
       });
       this.readyPromise.catch(() => {});  // callers see the rejection; avoid noise

@@ -1,12 +1,15 @@
 /* Runs Pyodide + NumPy off the main thread, so the page never freezes while
  * ~15 MB of WebAssembly load or while a demo computes.
  * Protocol (postMessage):
- *   in  {type:"init", indexURL, wheel, wheelSha256, prefetch, interruptBuffer?, stopBelow?}
+ *   in  {type:"init", indexURL, wheel, wheelSha256, prefetch, snapshotCache, interruptBuffer?, stopBelow?}
+ *       (snapshotCache: the Cache Storage name where Python's start-up memory is kept)
  *       (with cross-origin isolation: the SIGINT flag Python polls, and the first call id
  *       «Detener» did not stop; both SharedArrayBuffer views written by the page)
  *       (wheel: URL of the demos' wheel, checked against wheelSha256 before it is unpacked)
  *   in  {type:"call", id, module, func, args, kwargs}
- *   out {type:"status", state:"loading"|"ready"|"error", detail}
+ *   out {type:"status", state:"loading"|"ready"|"error", detail, snapshot?}
+ *       (snapshot, when ready: "used" | "made" | "none", how Python's start went)
+ *   out {type:"snapshot", state:"stored"}  (after "made": the copy is in the cache)
  *   out {type:"result", id, value} | {type:"error", id, error: record}  (demos/bridge.py's record)
  */
 "use strict";
@@ -32,6 +35,64 @@ async function fetchWheel(url, sha256) {
   return buf;
 }
 
+// ------------------------------------------------------------ memory snapshot
+// Starting the interpreter (≈180 modules imported from the zipped standard library) is
+// most of a start. The first start in a browser copies Python's memory right after that
+// step into the runtime's cache (Pyodide's experimental `_makeSnapshot`); later starts
+// restore it instead of running the step again. Before NumPy is loaded: a snapshot holds
+// no dynamic library. Without the Cache API (plain http on a LAN address) or when the
+// copy does not fit this Pyodide build, Python starts the plain way.
+const SNAPSHOT = "memory-snapshot.bin";
+const SNAPSHOT_MAGIC = 0x706e7300;  // Pyodide's "\0snp" header word
+const MIN_MEMORY = 20 * 1024 * 1024;  // Pyodide's initial WebAssembly memory
+
+/** A snapshot's bytes if they look whole (Pyodide's header, then at least Pyodide's
+ * initial memory in whole 64 KiB pages), else null: a copy of the wrong size must never
+ * reach the runtime (WebAssembly would stop before Pyodide could report anything). A
+ * whole copy of another build is refused by Pyodide itself (build id). */
+function wholeSnapshot(buf) {
+  if (buf.byteLength < MIN_MEMORY || buf.byteLength % 4) return null;
+  const [magic, offset] = new Uint32Array(buf, 0, 2);
+  const memory = buf.byteLength - offset;
+  if (magic !== SNAPSHOT_MAGIC || offset % 16 || memory < MIN_MEMORY || memory % 65536) return null;
+  return new Uint8Array(buf);
+}
+
+async function snapshotCache(name) {
+  try { return name && self.caches ? await caches.open(name) : null; } catch (err) { return null; }
+}
+
+/** Pyodide started from the cached snapshot, else started fresh (and snapshotted):
+ * {py, snapshot: "used" | "made" | "none", stored: the cache write of a made one}. */
+async function startPython(indexURL, cacheName) {
+  const cache = await snapshotCache(cacheName);
+  const key = indexURL + SNAPSHOT;
+  const hit = cache ? await cache.match(key).catch(() => null) : null;
+  const bytes = hit ? wholeSnapshot(await hit.arrayBuffer()) : null;
+  if (hit && !bytes) await cache.delete(key).catch(() => {});
+  if (bytes) {
+    try {
+      const py = await loadPyodide({indexURL, _loadSnapshot: bytes});
+      py.runPython("import random; random.seed()");  // not the first visit's random state
+      return {py, snapshot: "used", stored: null};
+    } catch (err) {
+      console.warn("Pyodide memory snapshot not usable, starting Python from scratch:", err);
+      await cache.delete(key).catch(() => {});
+    }
+  }
+  const none = {snapshot: "none", stored: null};
+  if (!cache) return {py: await loadPyodide({indexURL}), ...none};
+  const py = await loadPyodide({indexURL, _makeSnapshot: true});
+  try {
+    const bytes = py.makeMemorySnapshot();
+    const stored = cache.put(key, new Response(bytes, {headers: {"Content-Type": "application/octet-stream"}}));
+    return {py, snapshot: "made", stored};
+  } catch (err) {
+    console.warn("Pyodide memory snapshot not made:", err);
+    return {py, ...none};
+  }
+}
+
 async function init(msg) {
   try {
     post({type: "status", state: "loading", detail: "Cargando Python (Pyodide)…"});
@@ -41,7 +102,8 @@ async function init(msg) {
     const demos = fetchWheel(msg.wheel, msg.wheelSha256);
     demos.catch(() => {});  // reported below, once
     importScripts(msg.indexURL + "pyodide.js");
-    pyodide = await loadPyodide({indexURL: msg.indexURL});
+    const started = await startPython(msg.indexURL, msg.snapshotCache);
+    pyodide = started.py;
     await Promise.all(early);
     await pyodide.loadPackage("numpy", {messageCallback: () => {}});
     if (msg.interruptBuffer) {
@@ -55,7 +117,8 @@ async function init(msg) {
     bridge = pyodide.pyimport("demos.bridge");
     stopped = toJs(pyodide.runPython("from demos.bridge import record; record(KeyboardInterrupt())"));
     const version = pyodide.runPython("import numpy; numpy.__version__");
-    post({type: "status", state: "ready", detail: `NumPy ${version} listo`});
+    post({type: "status", state: "ready", detail: `NumPy ${version} listo`, snapshot: started.snapshot});
+    if (started.stored) started.stored.then(() => post({type: "snapshot", state: "stored"}), () => {});
   } catch (err) {
     post({type: "status", state: "error", detail: String(err && err.message || err)});
   }
