@@ -46,27 +46,7 @@ async ({minText, minProse, minFit}) => {
   };
   const demosSettled = (sec) => Array.from(sec.querySelectorAll(".demo")).every((d) =>
     ["ready", "error"].includes(d.dataset.state) && d.dataset.busy !== "true");
-  const n = document.querySelectorAll(".slides-deck section.slide").length;
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    // The deck's own keys (a new hash would make Material render the page again).
-    const key = (k) => document.body.dispatchEvent(new KeyboardEvent("keydown", {key: k, bubbles: true, cancelable: true}));
-    for (const d of String(i + 1)) key(d);
-    key("Enter");
-    if (location.hash !== "#slide-" + (i + 1)) throw new Error("the deck did not move to slide " + (i + 1));
-    const sec = document.querySelector(".slides-deck .slide-frame:not([hidden]) > section.slide");
-    // Every incremental item shown (they keep their space while hidden anyway).
-    sec.querySelectorAll(".inc-pending").forEach((x) => x.classList.remove("inc-pending"));
-    // The deck fits a slide as it shows it; only demos change it later (their results,
-    // and the refit that follows on the next frames).
-    if (sec.querySelector(".demo")) {
-      for (let t = 0; t < 200 && !demosSettled(sec); t++) await new Promise((r) => setTimeout(r, 50));
-      // ...until the slide stops changing: same zoom and height on two frames in a row.
-      const probe = () => sec.querySelector(".slide-content").style.zoom + "/" + sec.scrollHeight;
-      for (let t = 0, last = null; t < 30 && probe() !== last; t++) { last = probe(); await frame(); }
-    }
-    const label = (sec.getAttribute("aria-label") || "").replace(/ \(\d+ de \d+\)$/, "");
+  const inspect = (sec) => {
     const problems = [];
     const content = sec.querySelector(".slide-content");
     const zoom = parseFloat(content.style.zoom || "1");
@@ -114,7 +94,56 @@ async ({minText, minProse, minFit}) => {
     if (worstText && worstText.px < minText) problems.push({kind: `texto de ${worstText.px.toFixed(1)} px «${worstText.sample}»`, size: worstText.px});
     if (worstProse && worstProse.px < minProse) problems.push({kind: `prosa de ${worstProse.px.toFixed(1)} px «${worstProse.sample}»`, size: worstProse.px});
     if (cut) problems.push({kind: `cortado: «${cut.sample}»`, size: null});
-    out.push({slide: i + 1, label, zoom, ms: Math.round(performance.now() - t0), settled: demosSettled(sec), minText: worstText && worstText.px, minProse: worstProse && worstProse.px, problems});
+    return {zoom, minText: worstText && worstText.px, minProse: worstProse && worstProse.px, problems};
+  };
+  const n = document.querySelectorAll(".slides-deck section.slide").length;
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    // The deck's own keys (a new hash would make Material render the page again).
+    const key = (k) => document.body.dispatchEvent(new KeyboardEvent("keydown", {key: k, bubbles: true, cancelable: true}));
+    for (const d of String(i + 1)) key(d);
+    key("Enter");
+    if (location.hash !== "#slide-" + (i + 1)) throw new Error("the deck did not move to slide " + (i + 1));
+    const sec = document.querySelector(".slides-deck .slide-frame:not([hidden]) > section.slide");
+    // Every incremental item shown (they keep their space while hidden anyway).
+    sec.querySelectorAll(".inc-pending").forEach((x) => x.classList.remove("inc-pending"));
+    // The deck fits a slide as it shows it; only demos change it later (their results,
+    // and the refit that follows on the next frames).
+    // ...until the slide stops changing: same zoom and height on two frames in a row.
+    const settle = async () => {
+      const probe = () => sec.querySelector(".slide-content").style.zoom + "/" + sec.scrollHeight;
+      for (let t = 0, last = null; t < 30 && probe() !== last; t++) { last = probe(); await frame(); }
+    };
+    if (sec.querySelector(".demo")) {
+      for (let t = 0; t < 200 && !demosSettled(sec); t++) await new Promise((r) => setTimeout(r, 50));
+      await settle();
+    }
+    // Tabs start on their first one (Material links tabs of the same name across sets:
+    // a switch on an earlier slide may have turned this one).
+    const firstTabs = Array.from(sec.querySelectorAll(".tabbed-set > input[type=radio]:first-child")).filter((t) => !t.checked);
+    if (firstTabs.length) { firstTabs.forEach((t) => t.click()); await frame(); await settle(); }
+    const label = (sec.getAttribute("aria-label") || "").replace(/ \(\d+ de \d+\)$/, "");
+    const row = {slide: i + 1, label, ms: 0, settled: demosSettled(sec), ...inspect(sec)};
+    // A tabbed code block (PyTorch / Keras) is measured with each of its tabs shown:
+    // the deck refits when the teacher switches (its ResizeObserver, on the next frames).
+    for (const set of sec.querySelectorAll(".tabbed-set")) {
+      const tabs = Array.from(set.querySelectorAll(":scope > input[type=radio]"));
+      const names = Array.from(set.querySelectorAll(":scope > .tabbed-labels > label"), (l) => l.textContent.trim());
+      for (let k = 1; k < tabs.length; k++) {
+        tabs[k].click();
+        await frame();
+        await settle();
+        const more = inspect(sec);
+        row.zoom = Math.min(row.zoom, more.zoom);
+        row.problems.push(...more.problems.map((p) => ({...p, kind: `pestaña «${names[k]}»: ${p.kind}`})));
+        if (more.minText !== null && (row.minText === null || more.minText < row.minText)) row.minText = more.minText;
+        if (more.minProse !== null && (row.minProse === null || more.minProse < row.minProse)) row.minProse = more.minProse;
+      }
+      if (tabs.length > 1) { tabs[0].click(); await frame(); await settle(); }
+    }
+    row.ms = Math.round(performance.now() - t0);
+    out.push(row);
   }
   return out;
 }

@@ -17,7 +17,7 @@ def _rand(n, generator, device, low=-1.0, high=1.0):
 
 # --8<-- [start:affine]
 def random_affine(x, *, generator, degrees=15.0, translate=0.1, scale=(0.9, 1.1)):
-    """Random rotation (±degrees), shift (±translate of the size) and zoom, via affine_grid + grid_sample."""
+    """Random rotation (±degrees), shift (±translate) and zoom: one affine_grid + grid_sample."""
     n, dev = x.shape[0], x.device
     angle = _rand(n, generator, dev) * math.radians(degrees)
     s = _rand(n, generator, dev, *scale)
