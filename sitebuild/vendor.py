@@ -13,6 +13,9 @@ Sources (see shared/notes/pyodide-offline.md):
   Pyodide 0.27.7 wheels; we take only NumPy and check it against the official lock.
 - npm `katex@0.16.22`: math typesetting.
 
+The standard library and the wheels are then rewritten as bytecode compiled by this
+Pyodide under Node (`sitebuild/pyc.py`: the browser skips compiling ≈270 modules per start).
+
 Run `python -m sitebuild.vendor` (or `make vendor`).
 """
 
@@ -32,6 +35,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitebuild.pyc import PycError, compile_zip
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = ROOT / ".cache" / "vendor"
 
@@ -39,6 +44,7 @@ PYODIDE_VERSION = "0.27.7"
 PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 # Packages shipped with the site, by their name in pyodide-lock.json.
 PYODIDE_PACKAGES = ("numpy",)
+PYC_STAMP = "pyc-1"  # bump when sitebuild/pyc.py changes what it writes
 PYODIDE_CORE = (
     "pyodide.js",
     "pyodide.mjs",
@@ -159,7 +165,7 @@ def prepare(cache: Path = DEFAULT_CACHE) -> Path:
     """
     dist = cache / "dist"
     stamp = dist / ".stamp"
-    want = json.dumps([a.filename for a in ARCHIVES] + list(PYODIDE_PACKAGES) + ["katex-woff2-only"])
+    want = json.dumps([a.filename for a in ARCHIVES] + list(PYODIDE_PACKAGES) + ["katex-woff2-only", PYC_STAMP])
     if stamp.exists() and stamp.read_text() == want:
         return dist
     paths = fetch(cache)
@@ -197,6 +203,19 @@ def prepare(cache: Path = DEFAULT_CACHE) -> Path:
                 )
             _atomic_write(dist / "pyodide" / entry["file_name"], data)
     lock["packages"] = {k: v for k, v in lock["packages"].items() if k in keep}
+
+    # The standard library and the wheels as bytecode compiled by this Pyodide (pyc.py);
+    # the lock then records the compiled wheels' sha256 (the runtime checks it).
+    pyodide_dir = dist / "pyodide"
+    _atomic_write(pyodide_dir / "pyodide-lock.json", json.dumps(lock, indent=1).encode())  # Pyodide reads it
+    try:
+        compile_zip(pyodide_dir, pyodide_dir / "python_stdlib.zip", "/lib/python312.zip")
+        for entry in lock["packages"].values():
+            wheel = pyodide_dir / entry["file_name"]
+            compile_zip(pyodide_dir, wheel, "/lib/python3.12/site-packages")
+            entry["sha256"] = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    except PycError as exc:
+        raise VendorError(str(exc)) from exc
     _atomic_write(dist / "pyodide" / "pyodide-lock.json", json.dumps(lock, indent=1).encode())
 
     with tarfile.open(paths[KATEX_NPM.spec]) as tar:

@@ -21,7 +21,13 @@ def visit_until_cached(page, url):
 
 def test_visited_page_reloads_offline_and_its_demo_computes(server, context):
     page = context.new_page()
+    page.goto(server.url)
+    # A runtime cache of an earlier build: deleted once this build's runtime is kept.
+    page.evaluate("() => caches.open('curso-python-0123456789ab').then((c) => c.put('/old', new Response('x')))")
     visit_until_cached(page, server.url + "laboratorio/")
+    names = page.evaluate("() => caches.keys()")
+    current = page.get_attribute('meta[name="course-runtime-cache"]', "content")
+    assert current in names and "curso-python-0123456789ab" not in names, names
     context.set_offline(True)
     try:
         page.reload()

@@ -70,3 +70,29 @@ def test_spanish_numbers():
     assert spanish.number(0.4249, 2) == "0,42" and spanish.number(12345.67, 1) == "12\u202f345,7"
     assert spanish.number(-0.04, 1) == "-0,0" and spanish.number(1814.4, 0) == "1814"
     assert spanish.percent(0.9843) == "98,4\u00a0%"
+
+
+def test_browser_python_is_bytecode_of_pyodides_own_interpreter(site_dir):
+    """The standard library and NumPy reach the browser as .pyc compiled by the vendored
+    Pyodide (sitebuild/pyc.py): CPython 3.12's magic number, unchecked-hash flags (no
+    source mtime to compare), no source left beside them, and the lock records the
+    compiled wheel's sha256 (the runtime refuses a wheel that does not match)."""
+    import hashlib
+    import zipfile
+
+    pyodide = site_dir / "assets" / "vendor" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    assert lock["info"]["python"].startswith("3.12.")
+    magic_312 = (3531).to_bytes(2, "little") + b"\r\n"
+    wheels = [entry["file_name"] for entry in lock["packages"].values()]
+    for name in ["python_stdlib.zip", *wheels]:
+        with zipfile.ZipFile(pyodide / name) as z:
+            names = z.namelist()
+            pycs = [n for n in names if n.endswith(".pyc")]
+            assert len(pycs) > 100, name
+            assert not [n for n in names if n.endswith(".py")], f"{name} still ships source"
+            heads = {z.read(n)[:8] for n in pycs}
+            assert {h[:4] for h in heads} == {magic_312}, name
+            assert {int.from_bytes(h[4:8], "little") for h in heads} == {0b01}, name
+    for entry in lock["packages"].values():
+        assert hashlib.sha256((pyodide / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]

@@ -1,5 +1,5 @@
 /* Imported by the service worker that Workbox generates (sitebuild/sw.py): on a page's
- * request, keep the Python runtime's files in the runtime cache. The service worker
+ * request, keep the Python runtime's files in the runtime cache (and drop older builds'). The service worker
  * fetches them itself, so leaving the page does not cut the copy short; files already
  * in the HTTP cache are not downloaded again. Reply on the message's port: {ok}. */
 self.addEventListener("message", (event) => {
@@ -10,8 +10,19 @@ self.addEventListener("message", (event) => {
   const reply = (ok) => event.ports[0] && event.ports[0].postMessage({ok});
   event.waitUntil(caches.open(msg.cache)
     .then((cache) => Promise.all(urls.map((u) => cache.match(u).then((hit) => hit || cache.add(u)))))
+    .then(() => dropOtherRuntimes(msg.cache))
     .then(() => reply(true), () => reply(false)));
 });
+
+/* The runtime cache is named by its Pyodide files ("curso-python-<hash>"): once this
+ * build's copy is complete, the copies of earlier builds (the runtime and Python's
+ * memory snapshot, ≈40 MB) are deleted. */
+function dropOtherRuntimes(current) {
+  const prefix = current.replace(/[0-9a-f]+$/, "");
+  if (!prefix || prefix === current) return Promise.resolve();
+  return caches.keys().then((names) => Promise.all(
+    names.filter((n) => n.startsWith(prefix) && n !== current).map((n) => caches.delete(n))));
+}
 
 /* Cross-origin isolation on any host (GitHub Pages cannot send headers): registered as
  * sw.js?coi=1, the service worker adds COOP/COEP to every response it gives the site,
