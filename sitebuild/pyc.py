@@ -3,7 +3,7 @@
 Why: Pyodide's npm package ships the standard library and the NumPy wheel as source,
 so every start in the browser compiles ≈270 modules to bytecode before it can run one
 (measured: `import numpy` 669 ms from source, 337 ms from bytecode, in Node on this
-machine's CPU). Upstream Pyodide ships its own distribution compiled the same way.
+machine's CPU).
 
 `compile_zip()` rewrites one archive in place: each `x.py` becomes `x.pyc` (the legacy
 layout, which zipimport and the sourceless loader both read), compiled by the vendored
