@@ -5,7 +5,7 @@ so every start in the browser compiles ≈270 modules to bytecode before it can 
 (measured: `import numpy` 669 ms from source, 337 ms from bytecode, in Node on this
 machine's CPU).
 
-`compile_zip()` rewrites one archive in place: each `x.py` becomes `x.pyc` (the legacy
+`compile_zips()` rewrites archives in place: each `x.py` becomes `x.pyc` (the legacy
 layout, which zipimport and the sourceless loader both read), compiled by the vendored
 Pyodide's own CPython under Node (`pyc/compile.mjs`) so the magic number is the
 browser's, as unchecked-hash .pyc (no source mtime to compare in a zip). A file that
@@ -26,23 +26,22 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FLAGS_UNCHECKED_HASH = 0b01  # PEP 552: hash-based, do not check the source
 
 
 class PycError(RuntimeError):
     """The archives could not be compiled (the message says what to do)."""
 
 
-def _compile_folder(pyodide_dir: Path, folder: Path, browser_dir: str) -> str:
-    """Write x.pyc beside every x.py under `folder`; return the interpreter's magic (hex)."""
+def _compile_folders(pyodide_dir: Path, folders: list[tuple[Path, str]]) -> None:
+    """Write x.pyc beside every x.py under each folder (one Pyodide start for all)."""
     if shutil.which("node") is None:
         raise PycError("node is not installed: the browser's Python is precompiled with Pyodide under Node.js "
                        "(Debian: apt-get install nodejs npm).")
-    proc = subprocess.run(["node", str(HERE / "pyc" / "compile.mjs"), str(pyodide_dir), str(folder), browser_dir],
+    args = [str(a) for folder, browser_dir in folders for a in (folder, browser_dir)]
+    proc = subprocess.run(["node", str(HERE / "pyc" / "compile.mjs"), str(pyodide_dir), *args],
                           capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         raise PycError(f"compiling Python with Pyodide failed:\n{(proc.stderr or proc.stdout)[-1500:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])["magic"]
 
 
 def _record(files: dict[str, bytes], record_name: str) -> bytes:
@@ -58,29 +57,39 @@ def _record(files: dict[str, bytes], record_name: str) -> bytes:
     return out.getvalue().encode()
 
 
-def compile_zip(pyodide_dir: Path, archive: Path, browser_dir: str) -> str:
-    """Replace the .py files of `archive` by .pyc compiled by Pyodide; return the magic.
+def compile_zips(pyodide_dir: Path, archives: list[tuple[Path, str]]) -> None:
+    """Replace the .py files of each archive by .pyc compiled by Pyodide.
 
-    `browser_dir` is where the files are found in the browser (the zip itself for the
-    standard library, site-packages for a wheel): tracebacks name files under it.
+    Each archive comes with where its files are found in the browser (the zip itself for
+    the standard library, site-packages for a wheel): tracebacks name files under it.
     """
-    with zipfile.ZipFile(archive) as z:
-        entries = [(info, z.read(info)) for info in z.infolist() if not info.is_dir()]
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        for info, data in entries:
-            if info.filename.endswith(".py"):
-                dest = root / info.filename
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(data)
-        magic = _compile_folder(pyodide_dir, root, browser_dir)
-        files: dict[str, bytes] = {}
-        for info, data in entries:
-            pyc = root / (info.filename + "c")
-            if info.filename.endswith(".py") and pyc.exists():
-                files[info.filename + "c"] = pyc.read_bytes()
-            else:
-                files[info.filename] = data
+        work = []
+        for k, (archive, browser_dir) in enumerate(archives):
+            with zipfile.ZipFile(archive) as z:
+                entries = [(info.filename, z.read(info)) for info in z.infolist() if not info.is_dir()]
+            root = Path(tmp) / str(k)
+            for name, data in entries:
+                if name.endswith(".py"):
+                    dest = root / name
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    dest.write_bytes(data)
+            root.mkdir(exist_ok=True)
+            work.append((archive, root, entries))
+        _compile_folders(pyodide_dir, [(root, browser_dir) for (_, root, _), (_, browser_dir) in zip(work, archives)])
+        for archive, root, entries in work:
+            _rewrite(archive, root, entries)
+
+
+def _rewrite(archive: Path, root: Path, entries: list[tuple[str, bytes]]) -> None:
+    """Write `archive` again with each compiled x.py as x.pyc (and a matching RECORD)."""
+    files: dict[str, bytes] = {}
+    for name, data in entries:
+        pyc = root / (name + "c")
+        if name.endswith(".py") and pyc.exists():
+            files[name + "c"] = pyc.read_bytes()
+        else:
+            files[name] = data
     record = next((n for n in files if n.endswith(".dist-info/RECORD")), None)
     if record:
         files[record] = _record(files, record)
@@ -92,4 +101,3 @@ def compile_zip(pyodide_dir: Path, archive: Path, browser_dir: str) -> str:
             info.external_attr = 0o644 << 16
             z.writestr(info, data)
     tmp_archive.replace(archive)
-    return magic

@@ -35,7 +35,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitebuild.pyc import PycError, compile_zip
+from sitebuild.pyc import PycError, compile_zips
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = ROOT / ".cache" / "vendor"
@@ -208,14 +208,14 @@ def prepare(cache: Path = DEFAULT_CACHE) -> Path:
     # the lock then records the compiled wheels' sha256 (the runtime checks it).
     pyodide_dir = dist / "pyodide"
     _atomic_write(pyodide_dir / "pyodide-lock.json", json.dumps(lock, indent=1).encode())  # Pyodide reads it
+    wheels = [pyodide_dir / entry["file_name"] for entry in lock["packages"].values()]
     try:
-        compile_zip(pyodide_dir, pyodide_dir / "python_stdlib.zip", "/lib/python312.zip")
-        for entry in lock["packages"].values():
-            wheel = pyodide_dir / entry["file_name"]
-            compile_zip(pyodide_dir, wheel, "/lib/python3.12/site-packages")
-            entry["sha256"] = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        compile_zips(pyodide_dir, [(pyodide_dir / "python_stdlib.zip", "/lib/python312.zip"),
+                                   *((w, "/lib/python3.12/site-packages") for w in wheels)])
     except PycError as exc:
         raise VendorError(str(exc)) from exc
+    for entry, wheel in zip(lock["packages"].values(), wheels):
+        entry["sha256"] = hashlib.sha256(wheel.read_bytes()).hexdigest()
     _atomic_write(dist / "pyodide" / "pyodide-lock.json", json.dumps(lock, indent=1).encode())
 
     with tarfile.open(paths[KATEX_NPM.spec]) as tar:

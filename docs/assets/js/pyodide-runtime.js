@@ -64,7 +64,8 @@
       this.pending = new Map();
       this.nextId = 1;
       this.worker = null;
-      this.interruptBuffer = null;
+      this.interruptBuffer = null;  // with isolation: the SIGINT flag Python polls
+      this.stopBelow = null;        // ...and the first call id «Detener» did not stop
       this.snapshot = null;  // see setSnapshot
       this.stopped = 0;  // calls with a smaller id were made before the last «Detener»
       this.readyPromise = null;

@@ -1,7 +1,8 @@
 /* Imported by the service worker that Workbox generates (sitebuild/sw.py): on a page's
- * request, keep the Python runtime's files in the runtime cache (and drop older builds'). The service worker
- * fetches them itself, so leaving the page does not cut the copy short; files already
- * in the HTTP cache are not downloaded again. Reply on the message's port: {ok}. */
+ * request, keep the Python runtime's files in the runtime cache (and drop older
+ * builds'). The service worker fetches them itself, so leaving the page does not cut
+ * the copy short; files already in the HTTP cache are not downloaded again. Reply on
+ * the message's port: {ok}. */
 self.addEventListener("message", (event) => {
   const msg = event.data;
   if (!msg || msg.type !== "CACHE_RUNTIME" || !msg.cache || !Array.isArray(msg.urls)) return;
