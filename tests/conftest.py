@@ -29,6 +29,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium 156 loads its omnibox popup (a WebUI page, about 1 s of CPU) for every new
+    # tab, even headless; tests and benchmarks open many tabs and share 2 cores with it.
+    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # A JS expression for page.evaluate: the page's own runtime module (the instance its demos

@@ -42,6 +42,28 @@ def test_visited_page_reloads_offline_and_its_demo_computes(server, context):
         context.set_offline(False)
 
 
+REGISTER_SPY = """(() => {
+    const sw = navigator.serviceWorker, register = sw.register.bind(sw);
+    sw.register = (...args) => {
+        (window.__registeredWhile ||= []).push(document.documentElement.dataset.pythonState || "no-python");
+        return register(...args);
+    };
+})()"""
+
+
+def test_the_service_worker_is_installed_once_python_has_started(server, context):
+    """Installing the service worker downloads the whole precache (11 MB): offline.js
+    registers it only after the page's load and once its Python is no longer starting,
+    so the first start of Python has the cores to itself."""
+    page = context.new_page()
+    page.add_init_script(REGISTER_SPY)
+    for path, state in (("laboratorio/", "ready"), ("glosario/", "no-python")):
+        page.goto(server.url + path)
+        page.wait_for_function("() => window.__registeredWhile", timeout=120_000)
+        assert page.evaluate("() => window.__registeredWhile") == [state], path
+    page.close()
+
+
 def python_start(page) -> str:
     """How the page's Python started: "made" (fresh, a memory snapshot made; "stored"
     once cached) or "used" (restored from one)."""

@@ -232,6 +232,25 @@ def test_math_in_headings_is_typeset_in_toc_and_search(server, context):
     assert "\\(" not in results.inner_text()
 
 
+@pytest.mark.parametrize("how", ["click", "key"])
+def test_search_index_loads_only_when_search_is_opened(server, page, how):
+    """theme-fixes.js holds Material's request for the search index (0.5 MB, then about a
+    second of index building) until the reader opens search, by its button or its "/" key;
+    the search then works."""
+    page.goto(server.url + "glosario/", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in page.watch.requests if "search_index.json" in u]
+    assert page.evaluate("() => document.documentElement.dataset.searchIndex") == "held"
+    with page.expect_request(lambda r: "search/search_index.json" in r.url, timeout=30_000):
+        if how == "click":
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+        else:
+            page.keyboard.press("/")
+    assert page.evaluate("() => document.documentElement.dataset.searchIndex") == "requested"
+    page.locator(".md-search__input").press_sequentially("convolución")
+    page.locator(".md-search-result__item").first.wait_for(timeout=30_000)
+
+
 def test_wide_tables_scroll_inside_their_box_on_a_phone(server, browser):
     ctx = browser.new_context(viewport={"width": 375, "height": 740}, service_workers="block")
     try:

@@ -96,3 +96,36 @@ def test_browser_python_is_bytecode_of_pyodides_own_interpreter(site_dir):
             assert {int.from_bytes(h[4:8], "little") for h in heads} == {0b01}, name
     for entry in lock["packages"].values():
         assert hashlib.sha256((pyodide / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_wheels_ship_only_what_runs_and_a_record_that_matches(site_dir):
+    """Stubs, headers, static libraries, Cython and C sources and NumPy's test-only
+    extension modules are dropped (sitebuild/vendor.py BUILD_ONLY: fewer files to unpack
+    at each start); the one test module NumPy imports at start-up stays; the wheel's
+    RECORD lists exactly its files with their sha256."""
+    import base64
+    import csv
+    import hashlib
+    import io
+    import zipfile
+
+    from sitebuild.vendor import BUILD_ONLY
+
+    pyodide = site_dir / "assets" / "vendor" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    numpy = pyodide / lock["packages"]["numpy"]["file_name"]
+    with zipfile.ZipFile(numpy) as z:
+        names = set(z.namelist())
+        assert not [n for n in names if BUILD_ONLY.search(n)]
+        assert not [n for n in names if n.endswith((".pyi", ".h", ".a"))]
+        assert any(n.startswith("numpy/_core/_multiarray_tests.") for n in names)  # _add_newdocs imports it
+        assert len([n for n in names if n.endswith(".so")]) == 15
+        record_name = next(n for n in names if n.endswith(".dist-info/RECORD"))
+        rows = list(csv.reader(io.StringIO(z.read(record_name).decode())))
+        assert {r[0] for r in rows} == names
+        for path, digest, size in rows:
+            if path == record_name:
+                continue
+            data = z.read(path)
+            want = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert (digest, int(size)) == (want, len(data)), path

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, RUNTIME_MODULE, open_slide_with_demo, wait_for_demo
+from conftest import ROOT, RUNTIME_MODULE, local_context, open_slide_with_demo, wait_for_demo
 from demos import imageops as ops
 from demos import bridge, samples, usercode
 from demos.errors import INTERRUPTED, InputError
@@ -306,6 +306,34 @@ def test_python_starts_only_near_a_demo_or_when_slides_open(server, page):
         assert wait_for_demo(page, ".demo") == "ready"
         page.watch.requests.clear()
         page.goto("about:blank")
+
+
+def test_the_early_start_applies_the_gate_before_the_mounter_loads(server, browser):
+    """python-early.js, loaded right after the content, starts Python for a demo in view
+    without waiting for the mounter (demos.js loads behind Material's bundle and every
+    widget). With the mounter never served, the lab page still starts Python; a lecture
+    read at the top and the progress page (a Python-free widget only) do not."""
+    ctx = local_context(browser, service_workers="block", viewport={"width": 1280, "height": 720})
+    ctx.route("**/assets/js/main.js", lambda route: route.abort())
+    try:
+        page = ctx.new_page()
+        wasm = []
+        page.on("request", lambda r: r.url.endswith("pyodide.asm.wasm") and wasm.append(r.url))
+        for path, decision in (("lectures/02-convolucion/", "not-near"), ("progreso/", "no-demo"),
+                               ("laboratorio/", "started")):
+            page.goto(server.url + path, wait_until="load")
+            page.wait_for_function("() => document.documentElement.dataset.pythonEarly", timeout=30_000)
+            assert page.evaluate("() => document.documentElement.dataset.pythonEarly") == decision, path
+            assert page.evaluate("() => document.documentElement.dataset.python") is None  # no mounter
+            if decision == "started":
+                page.wait_for_function("() => document.documentElement.dataset.pythonState === 'ready'",
+                                       timeout=120_000)
+                assert len(wasm) == 1
+            else:
+                page.wait_for_load_state("networkidle")
+                assert not wasm, f"{path} started Python: {wasm}"
+    finally:
+        ctx.close()
 
 
 # -------------------------------------------------------------- the slide stage

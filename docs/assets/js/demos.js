@@ -15,20 +15,21 @@
  * ui.error(err) (shows an error record's message once and marks the field or kernel
  * cell it names: elements with data-field="<field>" or data-cell="<row>,<col>"),
  * ui.drawMatrix(canvas, rec), ui.drawImage(canvas, rec).
- * A widget that runs no Python says so with `needsPython: false` in its default export:
- * it gets no runtime and no Python status line, is marked data-state="ready" once
- * mounted, and never opens the page's gate (a page
- * with only such demos downloads no Pyodide).
+ * A widget that runs no Python is listed in python-gate.js's PYTHON_FREE: it gets no
+ * runtime and no Python status line, is marked data-state="ready" once mounted, and
+ * never opens the page's gate (a page with only such demos downloads no Pyodide).
+ * The gate's rules (python-gate.js) are also applied by python-early.js as soon as the
+ * content is parsed, which may have started Python before this module runs.
  * Every demo also gets the framework's slide stage (common.js stage(): layout, key Z).
  * Before the next page (instant navigation) each mount's teardown is called.
  */
 import {getRuntime} from "./pyodide-runtime.js";
 import {onEachPage} from "./pages.js";
+import {needsPython, watchNear} from "./python-gate.js";
 import {drawGrid, drawImage, rows, stage, toRecord} from "./widgets/common.js";
 import * as widgets from "./widgets/index.js";
 
   const registry = new Map(Object.values(widgets).map((w) => [w.name, w]));
-  const NEAR = "600px 0px";  // start Python this far before a demo scrolls into view
 
   const STATE_TEXT = {
     idle: "Python se cargará al llegar a esta demo.",
@@ -128,17 +129,10 @@ import * as widgets from "./widgets/index.js";
     if (!demos.length) { root.dataset.python = "none"; return gate; }
     if (rt.state !== "idle") { gate.open(); return gate; }  // started on an earlier page
     root.dataset.python = "checking";
-    if (typeof IntersectionObserver !== "undefined") {
-      const io = new IntersectionObserver((entries) => {
-        if (entries.some((e) => e.isIntersecting)) gate.open();
-        else if (root.dataset.python === "checking") root.dataset.python = "waiting";  // none near
-      }, {rootMargin: NEAR});
-      demos.forEach((el) => io.observe(el));
-      cleanups.push(() => io.disconnect());
-    } else {
-      gate.open();
-      return gate;
-    }
+    cleanups.push(watchNear(demos, {
+      near: () => gate.open(),
+      none() { if (root.dataset.python === "checking") root.dataset.python = "waiting"; },  // none near
+    }));
     const touch = () => gate.open();
     for (const el of demos) {
       for (const type of ["pointerdown", "keydown", "focusin"]) {
@@ -184,12 +178,6 @@ import * as widgets from "./widgets/index.js";
       unstage();
       if (typeof teardown === "function") teardown();
     };
-  }
-
-  /** False only for a known widget that declares `needsPython: false`. */
-  function needsPython(el) {
-    const widget = registry.get(el.dataset.demo);
-    return !widget || widget.needsPython !== false;
   }
 
   let teardowns = [];

@@ -56,7 +56,36 @@
     if (accepted) location.reload();
   });
 
-  navigator.serviceWorker.register(swURL.href).then((reg) => {
+  /** Run fn once the page has loaded, python-early.js has decided whether this page
+   * starts Python (at the first frame: <html data-python-early>; a hidden tab draws no
+   * frame and does not wait) and Python is not starting (<html data-python-state>, set
+   * by pyodide-runtime.js). Installing the service worker downloads the whole precache
+   * (11 MB) and writes it to disk, about a second of CPU that would otherwise slow
+   * Python's first start on the same cores. */
+  function whenSettled(fn) {
+    const html = document.documentElement;
+    const early = document.querySelector('script[src$="python-early.js"]');
+    const settled = () => (!early || "pythonEarly" in html.dataset || document.visibilityState === "hidden")
+      && html.dataset.pythonState !== "loading";
+    let done = false;
+    const check = () => {
+      if (done || !settled()) return;
+      done = true;
+      watch.disconnect();
+      document.removeEventListener("visibilitychange", check);
+      fn();
+    };
+    const watch = new MutationObserver(check);
+    const go = () => {
+      watch.observe(html, {attributes: true, attributeFilter: ["data-python-early", "data-python-state"]});
+      document.addEventListener("visibilitychange", check);
+      check();
+    };
+    if (document.readyState === "complete") go();
+    else window.addEventListener("load", go, {once: true});
+  }
+
+  whenSettled(() => navigator.serviceWorker.register(swURL.href).then((reg) => {
     if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
     reg.addEventListener("updatefound", () => {
       const worker = reg.installing;
@@ -71,5 +100,5 @@
         }
       });
     });
-  }).catch(() => { /* no offline copy (private mode, http on another host): the site still works */ });
+  }).catch(() => { /* no offline copy (private mode, http on another host): the site still works */ }));
 })();

@@ -77,9 +77,11 @@
       return () => this.listeners.delete(fn);
     }
 
+    /** Also as <html data-python-state>: offline.js waits for a start to end. */
     setStatus(state, detail) {
       this.state = state;
       this.detail = detail || "";
+      document.documentElement.dataset.pythonState = state;
       for (const fn of this.listeners) fn({state, detail: this.detail});
     }
 

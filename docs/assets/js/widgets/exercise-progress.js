@@ -3,8 +3,9 @@
  *
  *   <div class="demo" data-demo="exercise-progress"></div>
  *
- * Rows carry data-exercise and data-state (untried | failed | solved); the root carries
- * data-ready once the list is drawn and data-imported after an import.
+ * Runs no Python (listed in python-gate.js's PYTHON_FREE): it reads localStorage and
+ * index.json only. Rows carry data-exercise and data-state (untried | failed | solved);
+ * the root carries data-ready once the list is drawn and data-imported after an import.
  */
 import {h, uid} from "./common.js";
 import * as store from "../exercise-store.js";
@@ -15,7 +16,6 @@ const STATE_TEXT = {untried: "Sin intentar", failed: "Con fallos", solved: "Resu
 
 export default {
   name: "exercise-progress",
-  needsPython: false,  // reads localStorage and index.json only: the mounter starts no Pyodide
   mount(el, {ui}) {
     let alive = true, list = [];
     const summary = h("p", {class: "ex-progress-summary", role: "status", "aria-live": "polite"}, "Cargando la lista…");
