@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from sitebuild import captions, exercises, generated, links, sw, vendor, wheel
+from sitebuild import captions, exercises, generated, images, links, sw, vendor, wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,6 +103,11 @@ def on_page_content(html, page, config, files):
             html = links.rewrite_md_links(html, page.file.src_uri, url_of)
         except links.LinkError as exc:
             raise PluginError(str(exc)) from exc
+    def source_of(path):
+        found = files.get_file_from_path(path)
+        return Path(found.abs_src_path) if found and found.abs_src_path else None
+
+    html = images.lazy_images(html, page.url, source_of)
     try:
         return captions.add_figure_captions(html, ROOT / config["docs_dir"] / "figures" / "manifest.json")
     except captions.CaptionError as exc:

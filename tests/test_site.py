@@ -301,3 +301,30 @@ def test_a_call_resumed_across_a_restart_waits_for_the_new_worker(server, page):
         return [first, await after, rt.worker !== old];
     }}""")
     assert got == ["interrupted", 13, True]
+
+
+def test_figures_load_when_the_reader_nears_them_and_all_at_once_in_slides(server, browser):
+    """A lecture read at the top does not download its figures further down (lazy, their
+    box kept: sitebuild/images.py); scrolling to one loads it; slide mode, and so print,
+    loads every image of the deck at once (none arrives late on the projector)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, service_workers="block")
+    try:
+        page = ctx.new_page()
+        figure = 'article img[src$="figures/kernel_effects.png"]'
+        asked = []
+        page.on("request", lambda r: r.url.endswith("kernel_effects.png") and asked.append(r.url))
+        page.goto(server.url + "lectures/02-convolucion/", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        box = page.locator(figure).bounding_box()
+        assert box["y"] > 3 * 720 and box["height"] > 300  # far below, and its box is kept
+        assert not asked, "a figure far below the first screen was downloaded"
+        page.locator(figure).scroll_into_view_if_needed()
+        page.wait_for_function(f"() => document.querySelector('{figure}').naturalWidth > 0")
+        assert abs(page.locator(figure).bounding_box()["height"] - box["height"]) < 1  # nothing moved
+        for mode in ("slides", "slides&print"):
+            page.goto(server.url + f"lectures/02-convolucion/?{mode}", wait_until="load")
+            page.wait_for_selector(".slides-deck")
+            page.wait_for_function("""() => [...document.querySelectorAll('.slides-deck img')]
+                .every((img) => img.loading === 'eager' && img.complete && img.naturalWidth > 0)""", timeout=60_000)
+    finally:
+        ctx.close()

@@ -129,3 +129,36 @@ def test_wheels_ship_only_what_runs_and_a_record_that_matches(site_dir):
             data = z.read(path)
             want = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
             assert (digest, int(size)) == (want, len(data)), path
+
+
+def test_local_images_become_lazy_with_their_box_kept(tmp_path):
+    """sitebuild/images.py: a local PNG or fixed-size SVG gets loading="lazy" and its
+    intrinsic size (or the height that matches the author's width), so nothing moves
+    when it loads; remote, data: and unsized images keep what they had."""
+    import struct
+    import zlib
+
+    from sitebuild.images import intrinsic_size, lazy_images
+
+    def png(w, h):
+        ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+        return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "a.png").write_bytes(png(1517, 979))
+    (tmp_path / "d.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1400px" height="500" viewBox="0 0 700 250"/>')
+    (tmp_path / "v.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 700 250"/>')
+    assert intrinsic_size(tmp_path / "figures" / "a.png") == (1517, 979)
+    assert intrinsic_size(tmp_path / "d.svg") == (1400, 500)
+    assert intrinsic_size(tmp_path / "v.svg") is None
+    find = lambda path: (tmp_path / path) if (tmp_path / path).is_file() else None  # noqa: E731
+    html = ('<p><img alt="a" src="../../figures/a.png" width="720"></p><img src="../../d.svg">'
+            '<img src="../../v.svg"><img src="https://example.org/x.png"><img src="data:image/png;base64,AA==">'
+            '<img src="../../missing.png"><img src="../../figures/a.png" loading="eager">')
+    out = lazy_images(html, "lectures/02/", find)
+    assert '<img alt="a" src="../../figures/a.png" width="720" loading="lazy" decoding="async" height="465">' in out
+    assert '<img src="../../d.svg" loading="lazy" decoding="async" width="1400" height="500">' in out
+    assert '<img src="../../v.svg" loading="lazy" decoding="async">' in out
+    for kept in ('<img src="https://example.org/x.png">', '<img src="data:image/png;base64,AA==">',
+                 '<img src="../../missing.png">', '<img src="../../figures/a.png" loading="eager">'):
+        assert kept in out

@@ -320,6 +320,9 @@ import {onEachPage} from "./pages.js";
       document.dispatchEvent(new CustomEvent("course:slides-open", {detail: {mode}}));
       this.layout();
       this.go(clamp(i, 0, n - 1), 0, {broadcast: false});
+      // The build makes images lazy for reading (sitebuild/images.py). A deck loads them
+      // all now: no figure appears late on the projector, and the PDF has every one.
+      for (const img of this.root.querySelectorAll('img[loading="lazy"]')) img.loading = "eager";
       if (mode === "print") this.fitVisible();
       if (mode === "presenter") this.post({type: "hello"});
       else this.post({type: "canvas", w: this.cw, h: this.ch});

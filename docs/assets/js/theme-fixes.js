@@ -15,7 +15,7 @@
  *    and builds it in a worker (0.6-0.9 s of CPU on the course machine, while Python
  *    starts beside it). Its request is held until the reader opens search (focus in the
  *    search box, its keyboard shortcuts, the search button) or arrives from a search
- *    result (`?h=`, which Material highlights); Material shows its "initializing" line
+ *    result or a search link (`?h=`, `?q=`); Material shows its "initializing" line
  *    meanwhile. `<html data-search-index>` says "held" or "requested".
  */
 (function () {
@@ -48,7 +48,7 @@
 
   const indexURL = new URL("search/search_index.json", root).href;
   const html = document.documentElement;
-  let searchWanted = /(^|&)h=/.test(location.search.slice(1));
+  let searchWanted = /(^|&)[hq]=/.test(location.search.slice(1));
   const held = [];  // sends of the search index, waiting for the reader to open search
   function wantSearch() {
     if (searchWanted) return;
