@@ -30,6 +30,7 @@ MIN_SLIDE_PX = 16
 MEASURE = """async (selector) => {
   const out = [];
   for (const img of document.querySelectorAll(selector)) {
+    img.loading = 'eager';  // lazy below the first screen (sitebuild/images.py): load it as a reader would
     await img.decode().catch(() => {});
     const w = img.offsetWidth, h = img.offsetHeight;
     if (!w || !h) continue;
