@@ -10,7 +10,9 @@
   the background after the first visit).
 
 Against the built site served on 127.0.0.1. Printed as a table; never asserted.
-Goals on the course machine: warm <= 1.5 s, cold <= 3 s.
+Goals on the course machine: warm <= 1.5 s, cold <= 3 s. The browser runs with the
+tests' arguments (conftest.CHROMIUM_ARGS): each measurement opens a new tab, and
+Chromium would otherwise load its omnibox popup for it at the same moment.
 """
 
 from __future__ import annotations
