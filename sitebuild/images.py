@@ -26,12 +26,13 @@ SVG_LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px)?\s*$")
 def intrinsic_size(path: Path) -> tuple[int, int] | None:
     """(width, height) in CSS pixels of a PNG, or of an SVG whose root sets both in
     absolute units; None when the file has no fixed size (an SVG with only a viewBox)."""
-    data = path.read_bytes()
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
-        return struct.unpack(">II", data[16:24])
-    root = SVG_ROOT.search(data[:4096])
-    if path.suffix == ".svg" and root:
-        attrs = dict(re.findall(r'\s(width|height)="([^"]*)"', root.group().decode("utf-8", "replace")))
+    with path.open("rb") as f:
+        head = f.read(4096)  # a PNG's IHDR or an SVG's root element: never the whole figure
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+        return struct.unpack(">II", head[16:24])
+    root = SVG_ROOT.search(head) if path.suffix == ".svg" else None
+    if root:
+        attrs = dict(ATTR.findall(root.group().decode("utf-8", "replace")))
         sizes = [SVG_LENGTH.match(attrs.get(k, "")) for k in ("width", "height")]
         if all(sizes):
             return tuple(round(float(m.group(1))) for m in sizes)
