@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from sitebuild import captions, exercises, generated, images, links, sw, vendor, wheel
+from sitebuild import captions, exercises, generated, images, links, notebook_css, sw, vendor, wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,6 +115,8 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
+    if page.file.src_uri.endswith(".ipynb"):
+        output = notebook_css.slim_notebook_styles(output)
     return captions.strip_cdn_urls(output)
 
 

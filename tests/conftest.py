@@ -98,6 +98,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # keep pytest output clean
         pass
 
+    def handle(self):
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the browser dropped a response it no longer needed (a page left mid-load)
+
 
 class SiteServer:
     """Serves a folder on 127.0.0.1 in a thread; `headers` are added to every response."""

@@ -328,3 +328,64 @@ def test_figures_load_when_the_reader_nears_them_and_all_at_once_in_slides(serve
                 .every((img) => img.loading === 'eager' && img.complete && img.naturalWidth > 0)""", timeout=60_000)
     finally:
         ctx.close()
+
+
+STYLE_DIFF = """([scheme, css]) => {
+    // Every computed style of the notebook's elements (and of their ::before/::after
+    // when drawn) in `scheme`, then again with `css` appended: the differences, at most 10.
+    document.body.setAttribute('data-md-color-scheme', scheme);
+    // One element per ancestry of tags and classes (and first/last child): the others are
+    // styled alike, and checking the thousands of highlighted tokens one by one takes minutes.
+    const kinds = new Map();
+    const path = (el) => el.classList.contains('jupyter-wrapper') ? 'W'
+        : path(el.parentElement) + '>' + el.tagName + '.' + [...el.classList].sort().join('.');
+    document.querySelectorAll('.jupyter-wrapper, .jupyter-wrapper *').forEach((el) => {
+        const key = path(el) + (el.previousElementSibling ? '' : ':first') + (el.nextElementSibling ? '' : ':last');
+        if (!kinds.has(key)) kinds.set(key, el);
+    });
+    const els = [...kinds.values()];
+    const snapshot = () => els.flatMap((el) => [null, '::before', '::after'].map((pseudo) => {
+        const cs = getComputedStyle(el, pseudo);
+        if (pseudo && cs.content === 'none') return '';
+        let text = '';
+        for (let k = 0; k < cs.length; k++) text += cs[k] + ':' + cs.getPropertyValue(cs[k]) + ';';
+        return text;
+    }));
+    const before = snapshot();
+    const extra = document.createElement('style');
+    extra.textContent = css;
+    document.body.append(extra);
+    const after = snapshot();
+    extra.remove();
+    const diffs = [];
+    after.forEach((text, i) => {
+        if (text === before[i] || diffs.length >= 10) return;
+        const el = els[Math.floor(i / 3)], old = new Set(before[i].split(';'));
+        diffs.push(`${scheme} <${el.tagName.toLowerCase()} class="${el.className}">${['', '::before', '::after'][i % 3]}: `
+                   + text.split(';').filter((d) => !old.has(d)).slice(0, 4).join('; '));
+    });
+    return {elements: els.length, diffs};
+}"""
+
+
+@pytest.mark.parametrize("notebook", ["03-taller-mnist", "07-difusion"])
+def test_notebook_pages_carry_only_the_styles_they_use_and_look_the_same(server, site_dir, page, notebook):
+    """A notebook page's inline Jupyter CSS is pruned to its own classes (575 KB -> about
+    50 KB); adding JupyterLab's whole stylesheet back changes no computed style of any
+    element or pseudo-element of the notebook, in the light and the dark scheme."""
+    from importlib import resources
+
+    from sitebuild import notebook_css
+
+    html = (site_dir / "notebooks" / notebook / "index.html").read_text()
+    inline = sum(len(m.group(2)) for m in notebook_css.STYLE.finditer(html))
+    assert inline < 100_000, f"{notebook}: {inline} bytes of inline notebook CSS"
+    assets = resources.files("mkdocs_jupyter") / "templates" / "mkdocs_html" / "assets"
+    full = (assets / "index.css").read_text() + (assets / "theme-light.css").read_text()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server.url + f"notebooks/{notebook}/")
+    page.wait_for_selector(".jupyter-wrapper .jp-Cell")
+    for scheme in ("default", "slate"):
+        found = page.evaluate(STYLE_DIFF, [scheme, full])
+        assert found["elements"] > 100
+        assert not found["diffs"], "styles differ with the full stylesheet:\n" + "\n".join(found["diffs"])

@@ -162,3 +162,19 @@ def test_local_images_become_lazy_with_their_box_kept(tmp_path):
     for kept in ('<img src="https://example.org/x.png">', '<img src="data:image/png;base64,AA==">',
                  '<img src="../../missing.png">', '<img src="../../figures/a.png" loading="eager">'):
         assert kept in out
+
+
+def test_notebook_styles_keep_only_what_can_match():
+    """Hand-derived: a selector needing an absent class goes, `:root` after a combinator
+    goes, what cannot be judged by classes (`:not()`, at-rules, elements) stays."""
+    from sitebuild import notebook_css
+
+    css = ("@charset \"UTF-8\";.w :root{--icon:url(x)}:root{--a:1}.w .used{a:1}.w .gone{b:2}"
+           ".gone,.w p{c:3}@media (max-width:10px){.gone{d:4}.used{e:5}}@media print{.gone{f:6}}"
+           "@font-face{font-family:F;src:url(f.woff2)}.w:not(.gone){g:7}.w>:root{h:8}")
+    kept = notebook_css.prune(css, {"w", "used"})
+    assert kept == (":root{--a:1}.w .used{a:1}.w p{c:3}@media (max-width:10px){.used{e:5}}"
+                    "@font-face{font-family:F;src:url(f.woff2)}.w:not(.gone){g:7}")
+    html = '<div class="w"><style type="text/css">.w .used{a:1}.w .gone{b:2}</style><p class="used x"></p></div>'
+    assert notebook_css.page_classes(html) == {"w", "used", "x"}
+    assert notebook_css.slim_notebook_styles(html) == html.replace(".w .gone{b:2}", "")
