@@ -501,24 +501,33 @@ def test_code_wider_than_the_slide_wraps_with_a_hanging_indent(page, deck_url):
     assert len(rows) >= 2 and all(abs(x - rows[0] - 6) < 0.1 for x in rows[1:]), rows
 
 
-def test_a_diagram_grows_into_the_room_its_slide_has(page, deck_url):
-    """Diagram labels are sized for the reading column: a slide with room draws the
-    diagram larger (up to 3×, still fitting unzoomed); reading mode gets it back as it was."""
+@pytest.mark.parametrize("src, width, height, grown", [
+    # course.css caps a diagram on a slide at 350 px high; this slide has room for more.
+    ("../lectures/diagrams/01-neurona.svg", 200, 100, "g.offsetHeight > 360"),
+    # A figure (1827×716 px) set at 360 px for the reading column takes the slide's width.
+    ("../figures/kernel_effects.png", 360, 141, "g.offsetWidth > 900"),
+])
+def test_a_diagram_grows_into_the_room_its_slide_has(page, deck_url, src, width, height, grown):
+    """Diagram and figure labels are sized for the reading column: a slide with room draws
+    them larger (up to 3×, still fitting unzoomed, shape kept); reading mode gets them back
+    as they were."""
     page.set_viewport_size({"width": 1280, "height": 754})
     page.goto(deck_url)
-    page.evaluate("""() => document.querySelector('article hr.slide-break').insertAdjacentHTML('afterend',
-        "<p><img id='grow' src='../lectures/diagrams/01-neurona.svg' width='200' height='100' alt='x'></p>")""")
+    page.evaluate("""([src, w, h]) => document.querySelector('article hr.slide-break').insertAdjacentHTML('afterend',
+        `<p><img id='grow' src='${src}' width='${w}' height='${h}' alt='x'></p>`)""", [src, width, height])
     page.keyboard.press("p")
     for k in ("7", "Enter"):
         page.keyboard.press(k)
     at(page, 7)
-    # course.css caps a diagram on a slide at 350 px high; this slide has room for more.
-    page.wait_for_function("() => document.getElementById('grow').offsetHeight > 360")
+    page.wait_for_function(f"() => {{ const g = document.getElementById('grow'); return {grown}; }}")
     assert page.evaluate(ZOOM) == 1 and page.evaluate(FITS)
     assert page.evaluate("getComputedStyle(document.getElementById('grow')).objectFit") == "contain"  # its shape kept
+    box, natural = page.evaluate("() => { const g = document.getElementById('grow');"
+                                 " return [g.offsetWidth / g.offsetHeight, g.naturalWidth / g.naturalHeight]; }")
+    assert box == pytest.approx(natural, rel=0.03)
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.documentElement.classList.contains('slides-active')")
-    assert page.evaluate("() => { const g = document.getElementById('grow'); return [g.getAttribute('style') || '', g.offsetWidth]; }") == ["", 200]
+    assert page.evaluate("() => { const g = document.getElementById('grow'); return [g.getAttribute('style') || '', g.offsetWidth]; }") == ["", width]
 
 
 def test_references_slide_lists_short_citations(page, server):

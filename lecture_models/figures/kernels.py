@@ -28,9 +28,15 @@ def run(ctx):
     name = "camera"
     photo, _ = ops.downscale(load_photo(name), 256)
     style.apply()
-    fig, axes = plt.subplots(2, len(SHOWN) // 2, figsize=(10, 6.4), layout="constrained")
+    # Two rows of four photos, each with its kernel beside it (not below): the figure is as
+    # wide as a 16:9 slide's free area, so its labels read from the back of the room.
+    cols = len(SHOWN) // 2
+    fig, axes = plt.subplots(2, 2 * cols, figsize=(12, 4.6), layout="constrained",
+                             gridspec_kw={"width_ratios": [3, 1.7] * cols})
+    fig.get_layout_engine().set(w_pad=0.01, wspace=0.0)
     stats = {}
-    for ax, key in zip(axes.flat, SHOWN):
+    for i, key in enumerate(SHOWN):
+        ax, side = axes[i // cols, 2 * (i % cols)], axes[i // cols, 2 * (i % cols) + 1]
         k = ops.KERNELS[key]
         out = ops.conv2d(photo, k, padding=1)
         if key in SIGNED:
@@ -38,9 +44,11 @@ def run(ctx):
         else:
             shown = (np.clip(out, 0, 1) * 255).round().astype(np.uint8)
         ax.imshow(shown, cmap="gray", vmin=0, vmax=255, interpolation="nearest")
-        ax.set_title(ops.KERNEL_LABELS[key], fontsize=10)
+        ax.set_title(ops.KERNEL_LABELS[key], fontsize=16, loc="left")
         ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
-        ax.set_xlabel(kernel_text(np.asarray(k)), fontsize=8, family="DejaVu Sans Mono")
+        side.axis("off")
+        side.text(0.5, 0.5, kernel_text(np.asarray(k)), fontsize=14, family="DejaVu Sans Mono",
+                  va="center", ha="center", transform=side.transAxes)
         stats[key] = {"min": float(out.min()), "max": float(out.max())}
     data = (f"Fotografía «{name}» incluida en scikit-image: {describe(name)}; "
             f"reducida a {photo.shape[1]}×{photo.shape[0]} píxeles")

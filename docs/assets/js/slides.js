@@ -47,9 +47,10 @@ import {onEachPage} from "./pages.js";
     + " textarea, [contenteditable]:not([contenteditable='false']), [role=slider], [role=textbox], [role=spinbutton]";
   /* Boxes that scroll by themselves: their overflow means the slide does not fit. */
   const SCROLLERS = "pre > code, .md-typeset__scrollwrap, div.arithmatex, .katex-display, .tabbed-content";
-  /* Diagrams, whose labels are sized for the reading column: a slide with room draws
-   * them larger, up to MAX_GROW times. */
-  const DIAGRAMS = 'img[src*="diagrams/"][src$=".svg"]';
+  /* Diagrams and figures, whose labels are sized for the reading column: a slide with
+   * room draws them larger, up to MAX_GROW times (every figure is drawn at 1.5 times its
+   * reading size or more, so the browser does not enlarge its pixels on a slide). */
+  const DIAGRAMS = 'img[src*="diagrams/"][src$=".svg"], img[src*="figures/"]';
   const MAX_GROW = 3;
   /* The lines of a highlighted code block (pymdownx.highlight's line_spans). */
   const WRAPPABLE = "pre > code > span[id^='__span-']";
@@ -129,7 +130,8 @@ import {onEachPage} from "./pages.js";
     const base = imgs.map((i) => i.offsetHeight);
     if (base.some((x) => !x) || !fitsIn(sec, box)) return;
     const set = (f) => imgs.forEach((i, k) => {
-      Object.assign(i.style, {height: `${Math.floor(base[k] * f)}px`, maxHeight: "none", objectFit: "contain"});
+      Object.assign(i.style, {height: `${Math.floor(base[k] * f)}px`, width: "auto", maxWidth: "100%",
+                              maxHeight: "none", objectFit: "contain"});
     });
     let lo = 1, hi = MAX_GROW;  // lo fits
     set(hi);
@@ -142,7 +144,9 @@ import {onEachPage} from "./pages.js";
     if (lo === 1) imgs.forEach(resetDiagram); else set(lo);
   }
 
-  function resetDiagram(img) { Object.assign(img.style, {height: "", maxHeight: "", objectFit: ""}); }
+  function resetDiagram(img) {
+    Object.assign(img.style, {height: "", width: "", maxWidth: "", maxHeight: "", objectFit: ""});
+  }
 
   function headingText(el) {
     const c = el.cloneNode(true);
