@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HAVE_MNIST = mnist.npz_path().is_file()
 needs_mnist = pytest.mark.skipif(not HAVE_MNIST, reason="MNIST not fetched: run `make data`")
 F1_FIGURES = {
-    "lenet": ["lenet_curves.svg", "lenet_filters.png", "lenet_feature_maps.png", "lenet_confusion.svg",
-              "lenet_misclassified.png"],
+    "lenet": ["lenet_curves.svg", "lenet_feature_maps.png", "lenet_confusion.svg", "lenet_misclassified.png"],
     "plain_vs_residual": ["plain_vs_residual.svg"],
     "augmentation": ["augmentation_grid.png", "augmentation_accuracy.svg"],
     "gradcam": ["gradcam.png"],

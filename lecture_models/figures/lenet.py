@@ -75,28 +75,32 @@ def plot_confusion(y, pred):
     return fig, cm
 
 
-def plot_feature_maps(x, maps):
-    """Rows: input, C1 (6), S2 (6), C3 (16, two rows), S4 (16, two rows)."""
+def plot_feature_maps(x, maps, filters):
+    """One row per layer: input, the 6 learned C1 filters (red +, blue -) each above the map
+    it makes, C1 (6), S2 (6), C3 (16), S4 (16). Wide like a slide, the layer names large
+    enough to read from the back of the room."""
     import matplotlib.pyplot as plt
 
-    rows = [("entrada", [x[0, 0]])]
-    for name, caption in (("C1", "C1: conv 5×5 + ReLU"), ("S2", "S2: max-pool 2×2"),
-                          ("C3", "C3: conv 5×5 + ReLU"), ("S4", "S4: max-pool 2×2")):
-        m = maps[name][0]
-        for k in range(0, len(m), 8):
-            rows.append((caption if k == 0 else "", list(m[k:k + 8])))
+    lim = float(np.abs(filters).max())
+    rows = [("entrada", [x[0, 0]], {}),
+            ("filtros de C1", list(filters), {"cmap": "RdBu_r", "vmin": -lim, "vmax": lim})]
+    for name, caption in (("C1", "C1: conv 5×5\n+ ReLU"), ("S2", "S2: max-pool"),
+                          ("C3", "C3: conv 5×5\n+ ReLU"), ("S4", "S4: max-pool")):
+        rows.append((caption, [m.cpu().numpy() for m in maps[name][0]], {"cmap": "gray"}))
+    cols = max(len(imgs) for _, imgs, _ in rows)
     style.apply()
-    fig, axes = plt.subplots(len(rows), 8, figsize=(8 * 0.9 + 1.6, len(rows) * 0.95), squeeze=False,
+    fig, axes = plt.subplots(len(rows), cols, figsize=(cols * 0.62 + 2.2, len(rows) * 0.66), squeeze=False,
                              layout="constrained")
-    for r, (label, imgs) in enumerate(rows):
+    fig.get_layout_engine().set(w_pad=0.01, h_pad=0.01, wspace=0.02, hspace=0.02)
+    for r, (label, imgs, how) in enumerate(rows):
         for c, ax in enumerate(axes[r]):
             ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
             for s in ax.spines.values():
                 s.set_visible(False)
             if c < len(imgs):
-                ax.imshow(imgs[c].cpu().numpy(), cmap="gray", interpolation="nearest")
-            if c == 0 and label:
-                ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+                ax.imshow(np.asarray(imgs[c]), interpolation="nearest", **({"cmap": "gray"} | how))
+            if c == 0:
+                ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=14)
     return fig
 
 
@@ -120,26 +124,18 @@ def run(ctx):
         caption=f"Curvas de entrenamiento de LeNet-5 ({params:,} parámetros)".replace(",", "\u00a0") + f" en MNIST: 8.000 dígitos de "
                 f"entrenamiento, 2.000 de prueba; {hist.epochs} épocas {where}, exactitud final de prueba {pct} %.")
 
-    w = model.c1.weight.detach().cpu()[:, 0].numpy()
-    lim = float(np.abs(w).max())
-    fig, _ = style.image_grid(list(w), rows=1, cols=6, cmap="RdBu_r", vmin=-lim, vmax=lim, size=1.2,
-                              titles=[f"filtro {i + 1}" for i in range(6)])
-    ctx.save_figure(
-        "lenet_filters.png", fig, data=MNIST_DATA_NAME, metrics=metrics,
-        alt="Seis cuadrículas de 5×5 píxeles en rojo y azul: los pesos de los filtros aprendidos de la primera "
-            "capa; varios parecen detectores de bordes en distintas orientaciones.",
-        caption="Los 6 filtros 5×5 de la primera capa convolucional (C1) de LeNet-5 tras entrenar en MNIST "
-                "(rojo: peso positivo, azul: negativo).")
-
     i = int((pred == y_te).nonzero()[0])
     maps = activations(model, x_te[i:i + 1])
     ctx.save_figure(
-        "lenet_feature_maps.png", plot_feature_maps(x_te[i:i + 1].cpu(), maps), data=MNIST_DATA_NAME,
+        "lenet_feature_maps.png",
+        plot_feature_maps(x_te[i:i + 1].cpu(), maps, model.c1.weight.detach().cpu()[:, 0].numpy()), data=MNIST_DATA_NAME,
         metrics=metrics,
-        alt=f"Un dígito {int(y_te[i])} y sus mapas de activación en cada capa de LeNet-5: 6 mapas de 28×28 tras "
-            f"C1, 6 de 14×14 tras S2, 16 de 10×10 tras C3 y 16 de 5×5 tras S4; cada vez más pequeños y abstractos.",
-        caption=f"Mapas de características de un dígito de prueba (un {int(y_te[i])}) al atravesar LeNet-5: "
-                "las convoluciones detectan trazos y el submuestreo reduce la resolución.")
+        alt=f"Un dígito {int(y_te[i])}, los seis filtros de 5×5 aprendidos por C1 en rojo y azul, cada uno encima "
+            f"del mapa que produce, y los mapas de activación de cada capa de LeNet-5: 6 mapas de 28×28 tras C1, "
+            f"6 de 14×14 tras S2, 16 de 10×10 tras C3 y 16 de 5×5 tras S4; cada vez más pequeños y abstractos.",
+        caption=f"Filtros de C1 y mapas de características de un dígito de prueba (un {int(y_te[i])}) al atravesar "
+                "LeNet-5: cada filtro (rojo: peso positivo, azul: negativo) está encima del mapa que produce; las "
+                "convoluciones detectan trazos y el submuestreo reduce la resolución.")
 
     export_for_page(ctx, model, x_te, y_te, metrics)
 

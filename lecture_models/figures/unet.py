@@ -71,23 +71,23 @@ def dice_figure(dice, mean_digits):
 
 
 def overlays_figure(x, y, pred):
+    """Two scenes per row (image, truth, prediction each): wide like a slide, so its labels
+    read from the back of the room."""
     import matplotlib.patches as mpatches
 
-    rows = len(x)
-    fig, axes = style.figure(rows, 3, figsize=(6.6, 2.2 * rows + 0.6))
-    for r in range(rows):
+    fig, groups = style.example_rows(len(x), row_height=2.45, extra_height=0.9)
+    for r, group in enumerate(groups):
         img = x[r, 0].numpy()
         d = dice_score(pred[r], y[r], NUM_CLASSES)[1:].nanmean().item()
         panels = [(np.repeat(img[..., None], 3, -1), "Imagen"),
-                  (overlay(img, y[r].numpy()), "Verdad (anotación)"),
-                  (overlay(img, pred[r].numpy()), f"Predicción (Dice {style.num(d, 2)})")]
-        for ax, (panel, title) in zip(axes[r], panels):
+                  (overlay(img, y[r].numpy()), "Verdad"),
+                  (overlay(img, pred[r].numpy()), f"Predicción\n(Dice {style.num(d, 2)})")]
+        for ax, (panel, title) in zip(group, panels):
             ax.imshow(panel, interpolation="nearest")
-            ax.set_title(title, fontsize=9)
-            ax.axis("off")
+            ax.set_title(title, fontsize=13)
     handles = [mpatches.Patch(color=c, label=str(k)) for k, c in enumerate(DIGIT_COLORS)]
-    fig.legend(handles=handles, loc="outside lower center", ncol=10, title="Dígito", fontsize=8,
-               handlelength=1, columnspacing=0.8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=10, title="Dígito", fontsize=13,
+               title_fontsize=13, handlelength=1.2, columnspacing=1.0)
     return fig
 
 
@@ -154,9 +154,8 @@ def run(ctx):
     show = torch.arange(OVERLAY_ROWS)
     ctx.save_figure(
         "unet_overlays.png", overlays_figure(xt[show].cpu(), yt[show].cpu(), pred[show]),
-        alt=(f"Cuadrícula de {OVERLAY_ROWS} filas y 3 columnas: cada fila es una escena de prueba con "
-             "dígitos manuscritos; a la izquierda la imagen, en el centro la anotación y a la derecha la "
-             "predicción de la U-Net, con cada dígito coloreado según su clase."),
+        alt=(f"{OVERLAY_ROWS} escenas de prueba con dígitos manuscritos, dos por fila; de cada una, la imagen, "
+             "la anotación y la predicción de la U-Net, con cada dígito coloreado según su clase."),
         caption=(f"Segmentación semántica con U-Net en {scenes}: imagen, verdad y predicción "
                  "(color = clase del dígito, negro = fondo). Cada píxel recibe una clase. El Dice de cada "
                  "fila es la media sobre las clases de dígito que aparecen en la verdad o en la predicción: "

@@ -129,8 +129,14 @@ import {onEachPage} from "./pages.js";
     box.style.zoom = "";
     const base = imgs.map((i) => i.offsetHeight);
     if (base.some((x) => !x) || !fitsIn(sec, box)) return;
+    // No taller than the column's width allows (an image past it would only gain margins).
+    const tallest = imgs.map((i) => {
+      const column = i.parentElement.closest("p, figure, div, li, td, th");
+      return i.naturalWidth && column ? column.clientWidth * i.naturalHeight / i.naturalWidth : Infinity;
+    });
     const set = (f) => imgs.forEach((i, k) => {
-      Object.assign(i.style, {height: `${Math.floor(base[k] * f)}px`, width: "auto", maxWidth: "100%",
+      const h = Math.max(base[k], Math.min(base[k] * f, tallest[k]));
+      Object.assign(i.style, {height: `${Math.floor(h)}px`, width: "auto", maxWidth: "100%",
                               maxHeight: "none", objectFit: "contain"});
     });
     let lo = 1, hi = MAX_GROW;  // lo fits
