@@ -33,10 +33,11 @@ def grid_figure(ctx, digit):
     g = ctx.generator(1)
     rows = [(LABELS[name], Augment(**{name: {}})) for name in TRANSFORMS]
     rows.append(("combinación usada\n(sin volteo)", digits_augment()))
-    cols = 7
+    cols = 5  # few draws, large labels: the figure is read on a slide from the back of the room
     style.apply()
-    fig, axes = plt.subplots(len(rows), cols + 1, figsize=((cols + 1) * 1.0 + 1.2, len(rows) * 1.05),
+    fig, axes = plt.subplots(len(rows), cols + 1, figsize=((cols + 1) * 1.0 + 2.9, len(rows) * 1.0),
                              squeeze=False, layout="constrained")
+    fig.get_layout_engine().set(w_pad=0.01, h_pad=0.01, wspace=0.02, hspace=0.02)
     batch = digit[None].expand(cols, -1, -1, -1)
     for r, (label, aug) in enumerate(rows):
         out = aug(batch, g)
@@ -45,9 +46,9 @@ def grid_figure(ctx, digit):
             ax.imshow(img.cpu().numpy(), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
             ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
             if r == 0:
-                ax.set_title("original" if c == 0 else f"muestra {c}", fontsize=8)
+                ax.set_title("original" if c == 0 else f"{c}", fontsize=15)  # draw number
             if c == 0:
-                ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+                ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=15)
     return fig
 
 
