@@ -75,13 +75,10 @@ def example_rows(n: int, panels: int = 3, *, row_height: float, per_row: int = 2
     """Axes for `n` examples of `panels` images each, `per_row` examples side by side with a
     gap between them: a figure as wide as a 16:9 slide, not a tall column, so its labels
     read from the back of the room. Returns the figure and one list of axes per example."""
-    import matplotlib.pyplot as plt
-
-    apply()
     rows = (n + per_row - 1) // per_row
     ratios = ([1] * panels + [0.2]) * per_row
-    fig, axes = plt.subplots(rows, len(ratios) - 1, figsize=(12, row_height * rows + extra_height), squeeze=False,
-                             layout="constrained", width_ratios=ratios[:-1])
+    fig, axes = figure(rows, len(ratios) - 1, figsize=(12, row_height * rows + extra_height), squeeze=False,
+                       width_ratios=ratios[:-1])
     fig.get_layout_engine().set(w_pad=0.02, wspace=0.02)
     for ax in axes.flat:
         ax.axis("off")

@@ -48,8 +48,8 @@ import {onEachPage} from "./pages.js";
   /* Boxes that scroll by themselves: their overflow means the slide does not fit. */
   const SCROLLERS = "pre > code, .md-typeset__scrollwrap, div.arithmatex, .katex-display, .tabbed-content";
   /* Diagrams and figures, whose labels are sized for the reading column: a slide with
-   * room draws them larger, up to MAX_GROW times (every figure is drawn at 1.5 times its
-   * reading size or more, so the browser does not enlarge its pixels on a slide). */
+   * room draws them larger, up to MAX_GROW times (figures are saved at 150 dpi, so a
+   * slide seldom enlarges their pixels). */
   const DIAGRAMS = 'img[src*="diagrams/"][src$=".svg"], img[src*="figures/"]';
   const MAX_GROW = 3;
   /* The lines of a highlighted code block (pymdownx.highlight's line_spans). */
@@ -130,9 +130,11 @@ import {onEachPage} from "./pages.js";
     const base = imgs.map((i) => i.offsetHeight);
     if (base.some((x) => !x) || !fitsIn(sec, box)) return;
     // No taller than the column's width allows (an image past it would only gain margins).
+    // The shape comes from the file once loaded, before that from the size the build wrote.
     const tallest = imgs.map((i) => {
       const column = i.parentElement.closest("p, figure, div, li, td, th");
-      return i.naturalWidth && column ? column.clientWidth * i.naturalHeight / i.naturalWidth : Infinity;
+      const w = i.naturalWidth || +i.getAttribute("width"), h = i.naturalHeight || +i.getAttribute("height");
+      return w && h && column ? column.clientWidth * h / w : Infinity;
     });
     const set = (f) => imgs.forEach((i, k) => {
       const h = Math.max(base[k], Math.min(base[k] * f, tallest[k]));
