@@ -9,11 +9,12 @@ and installed once with `npm ci` into `.cache/workbox/` (outside git).
 
 What is cached when:
 - at install (precache, versioned by the build): every page, script, stylesheet, font,
-  diagram, figure, the search index and the demos' Python files (about 8 MB);
-- on first use (a runtime cache named after the vendored runtime's hash): Pyodide and
-  NumPy (17 MB). A reader who never starts a demo never downloads Python; one who did
-  can reload the page offline and run it (docs/assets/js/sw-runtime.js copies the files
-  that the first visit's worker fetched before the service worker took control).
+  diagram, figure, the search index, the demos' Python files, the trained networks'
+  weights (`assets/models/*.npz`) and the notebooks' `.ipynb` downloads;
+- right after install (a runtime cache named after the vendored runtime's hash): Pyodide
+  and NumPy (17 MB). offline.js asks the service worker to fetch them as soon as it is
+  active, so every demo runs offline, on pages never opened too (a lecture hall often
+  has no network); docs/assets/js/sw-runtime.js fetches them and skips those it has.
 
 Registered as `sw.js?coi=1` (self-hosted Python), it also adds COOP/COEP to the responses
 it gives, so from the second load on the page is cross-origin isolated on any host
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = ROOT / ".cache" / "workbox"
 
 RUNTIME_PREFIX = "assets/vendor/pyodide/"
-PRECACHE_PATTERNS = ["**/*.{html,js,mjs,css,json,svg,png,jpg,woff2,py,xml,whl}"]
+PRECACHE_PATTERNS = ["**/*.{html,js,mjs,css,json,svg,png,jpg,woff2,py,xml,whl,npz,ipynb}"]
 PRECACHE_IGNORES = [
     "sw.js",
     "assets/vendor/pyodide/**",

@@ -159,3 +159,88 @@ def test_second_load_through_the_service_worker_is_cross_origin_isolated(server,
     page.wait_for_function("sel => document.querySelector(sel).dataset.busy !== 'true'", arg=cell)
     assert "interrumpida" in page.inner_text(f"{cell} > .demo-error")
     assert page.evaluate(f"async () => (await {RUNTIME_MODULE}).getRuntime().worker === window.__worker")
+
+
+# ---------------------------------------------------------------- every demo, offline
+
+EVERY_DEMO_SETTLED = """async () => {
+    // Every demo of the page, in order: brought into view (Python and the weights start
+    // only near a demo), then waited for until it is ready and has drawn all it was asked.
+    const settled = (el) => (el.dataset.ready === "true" || ["ready", "done"].includes(el.dataset.state))
+        && el.dataset.busy !== "true"
+        && (el.dataset.requested === undefined || el.dataset.done === el.dataset.requested);
+    const failed = (el) => el.dataset.state === "error" || el.dataset.ready === "error" || Boolean(el.dataset.errorCode);
+    const out = [];
+    for (const el of document.querySelectorAll("[data-demo]")) {
+        el.scrollIntoView({block: "center"});
+        const t0 = performance.now();
+        while (!settled(el) && !failed(el) && performance.now() - t0 < 90000) {
+            await new Promise((r) => setTimeout(r, 100));
+        }
+        const box = el.querySelector(".demo-error");
+        out.push({demo: el.dataset.demo, ok: settled(el) && !failed(el),
+                  error: (box && !box.hidden ? box.textContent : "") || el.dataset.errorCode || ""});
+    }
+    return out;
+}"""
+
+
+def test_every_demo_works_offline_on_pages_never_opened(server, context, site_dir):
+    """A teacher opens only the home page online; in the lecture hall, with no network,
+    every page with a demo works, the three trained networks included (the service worker
+    precaches the weights and fetches the Python runtime as soon as it is installed)."""
+    pages = [p for p in ("laboratorio/", "demos/", "ejercicios/", *(
+        f"lectures/{d.parent.name}/" for d in sorted((site_dir / "lectures").glob("*/index.html"))))
+        if 'data-demo="' in (site_dir / p / "index.html").read_text()]
+    assert len(pages) >= 7, pages
+    page = context.new_page()
+    page.goto(server.url)
+    assert page.locator("[data-demo]").count() == 0  # the home page runs no Python
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=120_000)
+    page.wait_for_function("() => document.documentElement.dataset.courseOffline === 'python'", timeout=120_000)
+    context.set_offline(True)
+    try:
+        families = set()
+        for path in pages:
+            page.goto(server.url + path)
+            results = page.evaluate(EVERY_DEMO_SETTLED)
+            assert results and all(r["ok"] for r in results), (path, [r for r in results if not r["ok"]])
+            families |= {r["demo"] for r in results}
+            if path == "laboratorio/":
+                assert demo_result(page) == SEED_004_RESULT
+            if page.locator('[data-demo="digit-explorer"]').count():
+                sample = page.locator('[data-demo="digit-explorer"] .cw-sample').first
+                sample.click()
+                page.wait_for_function("() => document.querySelector('[data-demo=\"digit-explorer\"]').dataset.prediction")
+                assert page.get_attribute('[data-demo="digit-explorer"]', "data-prediction") == \
+                    sample.get_attribute("data-torch-pred")
+            if page.locator('[data-demo="segmenter"]').count():
+                page.wait_for_function("() => document.querySelector('[data-demo=\"segmenter\"]').dataset.dice")
+                dice = [d for d in json.loads(page.get_attribute('[data-demo="segmenter"]', "data-dice")).values()
+                        if d is not None]
+                assert dice and sum(dice) / len(dice) > 0.5, dice
+            if page.locator('[data-demo="diffusion-sampler"]').count():
+                sampler = '[data-demo="diffusion-sampler"]'
+                page.fill(f"{sampler} input[aria-label='Pasos DDIM']", "4")
+                page.click(f"{sampler} button:has-text('Generar')")
+                page.wait_for_function(f"() => document.querySelector(`{sampler}`).dataset.state === 'done'",
+                                       timeout=60_000)
+                sample = json.loads(page.get_attribute(sampler, "data-sample"))
+                assert len(sample) == 28 * 28 and -1 <= min(sample) < max(sample) <= 1
+        assert {"digit-explorer", "segmenter", "diffusion-sampler", "conv-proof", "exercise"} <= families
+    finally:
+        context.set_offline(False)
+
+
+def test_weights_that_cannot_be_fetched_give_a_spanish_message(server, context):
+    """No copy kept and no network: the network demo says so in Spanish and says what to
+    do, never a raw «TypeError: Failed to fetch»."""
+    context.route("**/assets/models/*.npz", lambda route: route.abort("internetdisconnected"))
+    page = context.new_page()
+    page.goto(server.url + "lectures/08-difusion/")
+    sampler = '[data-demo="diffusion-sampler"]'
+    page.locator(sampler).scroll_into_view_if_needed()
+    page.wait_for_function(f"() => document.querySelector(`{sampler}`).dataset.errorCode", timeout=120_000)
+    assert page.get_attribute(sampler, "data-error-code") == "offline"
+    text = page.inner_text(f"{sampler} .demo-error")
+    assert "Abre el curso una vez con conexión" in text and "TypeError" not in text and "Failed" not in text

@@ -13,6 +13,8 @@
   const cdn = document.querySelector('meta[name="course-pyodide-index"]');
   if (!cdn || !cdn.content) swURL.searchParams.set("coi", "1");
   let accepted = false;
+  // The runtime module of this page (the same instance main.js's demos use).
+  const runtimeModule = new URL("pyodide-runtime.js", document.currentScript.src).href;
 
   function notice(text, action) {
     let box = document.querySelector(".course-notice");
@@ -100,5 +102,13 @@
         }
       });
     });
+    // Offline means every demo, on pages never opened too: once the pages are kept, the
+    // service worker also keeps the Python runtime (17 MB, once per build; the weights
+    // and samples the demos fetch are in the precache). <html data-course-offline="python">
+    // says it is complete.
+    navigator.serviceWorker.ready
+      .then(() => import(runtimeModule))
+      .then((m) => m.keepRuntimeOffline())
+      .catch(() => { /* the demos still run online */ });
   }).catch(() => { /* no offline copy (private mode, http on another host): the site still works */ }));
 })();

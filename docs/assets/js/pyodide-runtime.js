@@ -31,10 +31,20 @@
     return names.map((n) => new URL(n, indexURL).href);
   }
 
-  /** Once Python has run, keep its files in the service worker's runtime cache, so a
-   * reload without network still runs the demos. The first visit's worker started
-   * before the service worker took control, so its requests were not cached: the
-   * service worker copies them (assets/js/sw-runtime.js). */
+  /** The self-hosted runtime's URLs (none with the CDN: not ours to keep). */
+  function selfHostedRuntimeURLs() {
+    if (metaContent("course-pyodide-index")) return [];
+    return runtimeFileURLs(new URL("assets/vendor/pyodide/", SITE_ROOT).href);
+  }
+
+  /** Keep the Python runtime in the service worker's runtime cache, so that every demo
+   * runs without network, on pages never opened too. offline.js calls this as soon as
+   * the service worker is active (a lecture hall often has no network, and the teacher
+   * cannot know which demo they will need); the runtime calls it again once Python has
+   * run. The service worker fetches the files itself (assets/js/sw-runtime.js) and
+   * skips those it already has. */
+  export function keepRuntimeOffline() { keepOffline(selfHostedRuntimeURLs()); }
+
   function keepOffline(urls) {
     const el = document.querySelector('meta[name="course-runtime-cache"]');
     const sw = navigator.serviceWorker;

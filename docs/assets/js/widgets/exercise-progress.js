@@ -9,6 +9,7 @@
  */
 import {h, uid} from "./common.js";
 import * as store from "../exercise-store.js";
+import {fetchAsset} from "../fetch-asset.js";
 
 const SITE_ROOT = new URL("../../../", import.meta.url);
 const INDEX_URL = new URL("../../exercises/index.json", import.meta.url);
@@ -81,15 +82,15 @@ export default {
 
     const onStorage = () => alive && list.length && render();  // another tab solved one
     window.addEventListener("storage", onStorage);
-    fetch(INDEX_URL)
-      .then((r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`); return r.json(); })
+    fetchAsset(INDEX_URL, "la lista de ejercicios")
+      .then((r) => r.json())
       .then((data) => {
         if (!alive) return;
         list = data.exercises;
         render();
         el.dataset.ready = "true";
       })
-      .catch((err) => { if (alive) ui.error(new Error(`No se pudo cargar la lista de ejercicios: ${err.message}`)); });
+      .catch((err) => { if (alive) ui.error(err); });
     return () => { alive = false; window.removeEventListener("storage", onStorage); };
   },
 };

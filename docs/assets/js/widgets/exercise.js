@@ -14,6 +14,7 @@
  */
 import {h, uid, guardKeys} from "./common.js";
 import * as store from "../exercise-store.js";
+import {fetchAsset} from "../fetch-asset.js";
 
 const SPEC_BASE = new URL("../../exercises/", import.meta.url);
 const EDITOR_URL = new URL("../../vendor/codemirror/codemirror.js", import.meta.url).href;
@@ -273,8 +274,7 @@ export default {
 
     (async () => {
       try {
-        const resp = await fetch(new URL(`${id}.json`, SPEC_BASE));
-        if (!resp.ok) throw new Error(`no se encontró el ejercicio «${id}» (HTTP ${resp.status})`);
+        const resp = await fetchAsset(new URL(`${id}.json`, SPEC_BASE), `el ejercicio «${id}»`);
         const raw = await resp.json();
         if (!alive) return;
         spec = {...raw, raw, hintsHtml: raw.hints.map(hintHtml)};

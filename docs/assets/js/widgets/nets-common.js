@@ -3,18 +3,24 @@
  * manifest, and reload it transparently after the Python worker was restarted. */
 import {h, toRecord} from "./common.js";
 import {ndarray, toTyped} from "../pyodide-runtime.js";
+import {assetError, fetchAsset} from "../fetch-asset.js";
 
 const SITE_ROOT = new URL("../../../", import.meta.url);
 const COMMAND = (run) => `python -m lecture_models figures --only ${run}`;
 let manifestPromise = null;
 
-// Our stylesheet, added once (keeps mkdocs.yml's extra_css untouched).
-if (!document.querySelector("link[data-nets-css]")) {
-  document.head.append(Object.assign(document.createElement("link"), {
+// Our stylesheet (keeps mkdocs.yml's extra_css untouched). Added again by every mount
+// (whenVisible): Material's instant navigation, a new #slide-N hash too, renders the page
+// again and drops what we added to <head>, while this module stays loaded.
+function ensureStyles() {
+  if (document.querySelector("link[data-nets-css]")) return;
+  const link = Object.assign(document.createElement("link"), {
     rel: "stylesheet", href: new URL("assets/css/nets.css", SITE_ROOT).href,
-  }));
-  document.head.lastElementChild.dataset.netsCss = "";
+  });
+  link.dataset.netsCss = "";
+  document.head.append(link);
 }
+ensureStyles();
 const bytesCache = new Map();
 
 export {ndarray, toTyped};
@@ -29,23 +35,22 @@ export function modelEntry(name) {
   return manifestPromise.then((m) => (m.models || {})[name] || null);
 }
 
-function missing(name, why) {
-  const err = new Error(`No se encuentran los pesos de la red «${name}» (${why}). `
-    + `Genéralos con: ${COMMAND(name)}`);
-  err.record = {kind: "input", message: err.message, code: "missing_weights"};
-  return err;
-}
-
 async function weightBytes(name, entry) {
   if (!bytesCache.has(name)) {
     const url = new URL(entry ? entry.file : `assets/models/${name}.npz`, SITE_ROOT);
-    bytesCache.set(name, fetch(url).then(async (r) => {
-      if (!r.ok) throw missing(name, `HTTP ${r.status} en ${url.pathname}`);
+    const what = `los pesos de la red «${name}»`;
+    bytesCache.set(name, fetchAsset(url, what).catch((err) => {
+      if (err.record.code !== "missing_file") throw err;  // offline: its own message
+      throw assetError(`${err.message} Genéralos con: ${COMMAND(name)}`, "missing_file", err.record.traceback);
+    }).then(async (r) => {
       const buf = new Uint8Array(await r.arrayBuffer());
       if (entry && entry.sha256 && crypto.subtle) {
         const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buf));
         const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-        if (hex !== entry.sha256) throw missing(name, "el archivo no coincide con el manifiesto");
+        if (hex !== entry.sha256) {
+          throw assetError(`Los pesos de la red «${name}» no coinciden con el manifiesto `
+            + `(${url.pathname}). Genéralos de nuevo con: ${COMMAND(name)}`, "mismatched_file");
+        }
       }
       return buf;
     }));
@@ -136,6 +141,7 @@ export function errorText(err) {
 
 /** Run fn once, when el first comes near the viewport (the weights are fetched only then). */
 export function whenVisible(el, fn) {
+  ensureStyles();
   if (typeof IntersectionObserver === "undefined") { fn(); return () => {}; }
   const io = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) { io.disconnect(); fn(); }
