@@ -26,6 +26,7 @@
 import {getRuntime} from "./pyodide-runtime.js";
 import {onEachPage} from "./pages.js";
 import {needsPython, watchNear} from "./python-gate.js";
+import {mountDemos} from "./demo-mirror.js";
 import {drawGrid, drawImage, rows, stage, toRecord} from "./widgets/common.js";
 import * as widgets from "./widgets/index.js";
 
@@ -180,20 +181,28 @@ import * as widgets from "./widgets/index.js";
     };
   }
 
-  let teardowns = [];
-  /** Tear down the previous page's demos, then mount this page's. */
-  function mountAll() {
-    for (const teardown of teardowns) teardown();
-    teardowns = [];
-    const demos = Array.from(document.querySelectorAll(".demo[data-demo]"));
+  /** Mount these demos behind one gate (opened at once with `open`: the slides opened
+   * before); returns their teardown. */
+  function mountLocal(demos, {open = false} = {}) {
+    const teardowns = [];
     const rt = getRuntime();
     const gate = pageGate(rt, demos.filter(needsPython));
+    if (open && demos.some(needsPython)) gate.open();
     teardowns.push(gate.close);
     const runtime = gated(rt, gate);
     for (const el of demos) {
       const teardown = mount(el, runtime);
       if (teardown) teardowns.push(teardown);
     }
+    return () => { for (const teardown of teardowns) teardown(); };
+  }
+
+  let teardown = () => {};
+  /** Tear down the previous page's demos, then mount this page's (in the presenter
+   * view, as mirrors of the audience window's: demo-mirror.js). */
+  function mountAll() {
+    teardown();
+    teardown = mountDemos(Array.from(document.querySelectorAll(".demo[data-demo]")), mountLocal);
   }
 
   onEachPage(mountAll);

@@ -1,0 +1,365 @@
+/* The presenter's demos are a remote control for the projector's.
+ *
+ * The presenter view (`?presenter`, slides.js) shows the current slide live. If it
+ * mounted its demos, the laptop would run a second Python (two Pyodide workers on a
+ * two-core machine) and a click there would move only the laptop's copy. So, when an
+ * audience window of the same page is open in slide mode, the presenter mounts no
+ * widget that needs Python: each such demo is a mirror of the audience's.
+ *
+ *   presenter                               audience (slide mode)
+ *   hello                 ── channel ──►    here (the first audience answers)
+ *   event {index, path, …}            ──►   replayed on its own widget
+ *                         ◄──               mirror {index, attrs, html, fields, canvases}
+ *                         ◄──               bye (page left): the presenter mounts its own
+ *
+ * A demo is named by its index among the page's demos and a control by its path of
+ * child indices inside the demo: the mirror copies the audience's DOM, so paths agree.
+ * Forwarded: clicks (with the point, for canvases), input/change values (and files),
+ * keys the deck left to the demo, pointer drags on canvases. Mirrored: the demo's
+ * attributes (data-* state), its HTML (morphed in place, so focus and a dragged slider
+ * survive), control values and canvases (data URLs, only when they change).
+ * No answer within PROBE_MS: the presenter is alone and mounts and runs its demos, and
+ * Python starts at once (the deck is open, as the audience's gate would on slides-open).
+ * `<html data-demo-mirror>` says "probing", "remote" or "local" (presenter) or
+ * "serving" (an audience with a presenter attached).
+ */
+import {needsPython} from "./python-gate.js";
+
+const PROBE_MS = 500;        // an audience answers in a few ms; alone, Python waits this long
+const THROTTLE_MS = 40;      // at most one mirror per demo this often
+const SETTLE_MS = [120, 400, 1000, 2500];  // look again after an event: canvas-only redraws
+const html = document.documentElement;
+const myId = Math.random().toString(36).slice(2);
+
+export const isPresenterView = () => new URLSearchParams(location.search).has("presenter");
+
+function openChannel() {
+  return typeof BroadcastChannel === "function" ? new BroadcastChannel("course-demos:" + location.pathname) : null;
+}
+
+/** Mount the page's demos: the ordinary way, or in the presenter view as mirrors of the
+ * audience window's. mountLocal(list) mounts a list the ordinary way and returns its
+ * teardown. Returns this page's teardown. */
+export function mountDemos(demos, mountLocal) {
+  const channel = openChannel();
+  if (!channel) return mountLocal(demos);
+  if (!isPresenterView()) {
+    const undo = mountLocal(demos);
+    const stop = serveAudience(demos, channel);
+    return () => { stop(); undo(); channel.close(); };
+  }
+  return presenter(demos, channel, mountLocal);
+}
+
+/* ------------------------------------------------------------ presenter side */
+
+function presenter(demos, channel, mountLocal) {
+  const remote = demos.filter(needsPython);
+  const undos = [mountLocal(demos.filter((el) => !needsPython(el)))];
+  let audience = null, closed = false, timer = 0;
+  const links = [];
+  const post = (msg) => channel.postMessage({...msg, from: myId, to: audience});
+  const local = () => {
+    if (closed) return;
+    for (const link of links.splice(0)) link.restore();
+    html.dataset.demoMirror = "local";
+    undos.push(mountLocal(remote, {open: true}));  // as the slides' opening would have
+  };
+  channel.onmessage = ({data}) => {
+    if (!data || (data.to && data.to !== myId)) return;
+    if (data.type === "here" && !audience && html.dataset.demoMirror === "probing") {
+      clearTimeout(timer);
+      audience = data.from;
+      html.dataset.demoMirror = "remote";
+      remote.forEach((el) => links.push(follow(el, demos.indexOf(el), post)));
+      post({type: "attach"});
+    } else if (data.from !== audience) {
+      // another window's message
+    } else if (data.type === "mirror") {
+      links.find((l) => l.index === data.index)?.apply(data);
+    } else if (data.type === "bye") {
+      audience = null;
+      local();
+    }
+  };
+  if (!remote.length) html.dataset.demoMirror = "local";
+  else {
+    html.dataset.demoMirror = "probing";
+    channel.postMessage({type: "hello", from: myId});
+    timer = setTimeout(() => { if (!audience) local(); }, PROBE_MS);
+  }
+  return () => {
+    closed = true;
+    clearTimeout(timer);
+    if (audience) post({type: "detach"});
+    for (const link of links.splice(0)) link.restore();
+    channel.close();
+    for (const undo of undos) undo();
+    delete html.dataset.demoMirror;
+  };
+}
+
+/** The child-index path from `root` to `node`. */
+function pathOf(root, node) {
+  const path = [];
+  for (let n = node; n && n !== root; n = n.parentElement) path.unshift(Array.prototype.indexOf.call(n.parentElement.children, n));
+  return path;
+}
+
+function nodeAt(root, path) {
+  let n = root;
+  for (const k of path) { n = n && n.children[k]; }
+  return n || null;
+}
+
+/** Where a pointer event fell on its target, as fractions of the target's box. */
+function fraction(target, e) {
+  const r = target.getBoundingClientRect();
+  return r.width && r.height ? [(e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height] : [0.5, 0.5];
+}
+
+const FORM = "label, input, select, textarea, option";
+
+/** Make `el` a mirror of the audience's demo number `index`: forward what the presenter
+ * does on it, apply what the audience sends. restore() gives back the untouched demo. */
+function follow(el, index, post) {
+  const original = {attrs: Array.from(el.attributes, (a) => [a.name, a.value]), nodes: Array.from(el.childNodes)};
+  const abort = new AbortController();
+  const on = (type, fn) => el.addEventListener(type, fn, {signal: abort.signal});
+  const send = (msg, target) => post({type: "event", index, path: pathOf(el, target), ...msg});
+  el.dataset.mirror = "remote";
+  el.replaceChildren(Object.assign(document.createElement("p"), {
+    className: "demo-status", textContent: "Conectando con la ventana de la proyección…"}));
+
+  on("click", (e) => {
+    if (!(e.target instanceof Element) || e.target.closest(FORM)) return;  // their change is sent
+    send({kind: "click", at: fraction(e.target, e)}, e.target);
+  });
+  for (const kind of ["input", "change"]) {
+    on(kind, (e) => {
+      const t = e.target;
+      if (!t.matches("input, select, textarea")) return;
+      send({kind, value: t.value, checked: t.checked, files: t.type === "file" ? Array.from(t.files || []) : null}, t);
+    });
+  }
+  // Keys the deck left to the demo (it claims its own on window, in the capture phase).
+  on("keydown", (e) => {
+    const {key, code, shiftKey, ctrlKey, altKey, metaKey} = e;
+    send({kind: "key", key, code, shiftKey, ctrlKey, altKey, metaKey}, e.target);
+  });
+  // Drawing on a canvas: the pointer's path while a button is down.
+  let drag = null;
+  on("pointerdown", (e) => {
+    if (!(e.target instanceof Element) || e.target.closest(FORM + ", button")) return;
+    drag = e.target;
+    try { drag.setPointerCapture(e.pointerId); } catch (err) { /* already gone */ }
+    send({kind: "pointer", type: "pointerdown", at: fraction(drag, e), buttons: e.buttons}, drag);
+  });
+  on("pointermove", (e) => {
+    if (drag) send({kind: "pointer", type: "pointermove", at: fraction(drag, e), buttons: e.buttons}, drag);
+  });
+  for (const type of ["pointerup", "pointercancel"]) {
+    on(type, (e) => {
+      if (!drag) return;
+      send({kind: "pointer", type, at: fraction(drag, e), buttons: 0}, drag);
+      drag = null;
+    });
+  }
+
+  let urls = [];  // the audience's canvases, as last sent
+  return {
+    index,
+    apply(m) {
+      if (m.attrs) syncAttrs(el, m.attrs, ["style", "data-mirror"]);
+      if (typeof m.html === "string") {
+        const t = document.createElement("template");
+        t.innerHTML = m.html;
+        morphChildren(el, t.content);
+      }
+      if (m.fields) {
+        el.querySelectorAll("input, select, textarea").forEach((f, k) => {
+          const v = m.fields[k];
+          if (!v || f.type === "file") return;
+          // What the presenter is typing or dragging now stays as it is.
+          if (f === document.activeElement && !f.matches("select, [type=checkbox], [type=radio], [type=button]")) return;
+          if (f.value !== v[0]) f.value = v[0];
+          if (f.checked !== v[1]) f.checked = v[1];
+        });
+      }
+      if (m.canvases) urls = m.canvases.map((u, k) => (u === null ? urls[k] : u));
+      el.querySelectorAll("canvas").forEach((c, k) => paint(c, urls[k]));
+    },
+    restore() {
+      abort.abort();
+      for (const a of Array.from(el.attributes)) el.removeAttribute(a.name);
+      for (const [name, value] of original.attrs) el.setAttribute(name, value);
+      el.replaceChildren(...original.nodes);
+    },
+  };
+}
+
+/** Draw a data URL on a canvas, unless it is the one already drawn there. */
+function paint(canvas, url) {
+  if (!url || canvas.mirrorURL === url) return;
+  canvas.mirrorURL = url;
+  const img = new Image();
+  img.onload = () => {
+    if (canvas.mirrorURL !== url) return;  // a newer one came meanwhile
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0);
+  };
+  img.src = url;
+}
+
+/** Make dst's attributes those of `attrs` ({name: value} or an Element), keeping `keep`. */
+function syncAttrs(dst, attrs, keep = []) {
+  const want = attrs instanceof Element ? Object.fromEntries(Array.from(attrs.attributes, (a) => [a.name, a.value])) : attrs;
+  for (const a of Array.from(dst.attributes)) {
+    if (!(a.name in want) && !keep.includes(a.name)) dst.removeAttribute(a.name);
+  }
+  for (const [name, value] of Object.entries(want)) {
+    if (keep.includes(name) || dst.getAttribute(name) === value) continue;
+    dst.setAttribute(name, value);
+    if (dst.tagName === "CANVAS" && (name === "width" || name === "height")) delete dst.mirrorURL;  // cleared
+  }
+}
+
+/** Make dst's children equal to src's, reusing the nodes that are already there. */
+function morphChildren(dst, src) {
+  const b = src.childNodes;
+  for (let i = 0; i < b.length; i++) {
+    const s = b[i], d = dst.childNodes[i];
+    if (!d) dst.append(document.importNode(s, true));
+    else if (d.nodeType !== s.nodeType || d.nodeName !== s.nodeName) d.replaceWith(document.importNode(s, true));
+    else if (s.nodeType === Node.ELEMENT_NODE) { syncAttrs(d, s); morphChildren(d, s); }
+    else if (d.nodeValue !== s.nodeValue) d.nodeValue = s.nodeValue;
+  }
+  while (dst.childNodes.length > b.length) dst.lastChild.remove();
+}
+
+/* ------------------------------------------------------------- audience side */
+
+/** What the presenter needs to show demo `el` as it is now. */
+function snapshot(el) {
+  return {
+    attrs: Object.fromEntries(Array.from(el.attributes).filter((a) => a.name !== "style").map((a) => [a.name, a.value])),
+    html: el.innerHTML,
+    fields: Array.from(el.querySelectorAll("input, select, textarea"), (f) => (f.type === "file" ? null : [f.value, f.checked])),
+    canvases: Array.from(el.querySelectorAll("canvas"), (c) => {
+      try { return c.width && c.height ? c.toDataURL() : ""; } catch (err) { return ""; }
+    }),
+  };
+}
+
+/** Answer a presenter of this page (when this window shows the slides), replay its
+ * events on our demos and mirror them back. Returns the teardown. */
+function serveAudience(demos, channel) {
+  let presenter = null, timer = 0;
+  const sent = demos.map(() => ({}));
+  const dirty = new Set();
+  const observers = [];
+  const post = (msg) => channel.postMessage({...msg, from: myId, to: presenter});
+
+  function send(i, force) {
+    const s = snapshot(demos[i]), last = sent[i];
+    const msg = {type: "mirror", index: i};
+    let changed = false;
+    for (const k of ["attrs", "html", "fields"]) {
+      const v = k === "html" ? s.html : JSON.stringify(s[k]);
+      if (force || v !== last[k]) { msg[k] = s[k]; last[k] = v; changed = true; }
+    }
+    const before = last.canvases || [];
+    msg.canvases = s.canvases.map((u, k) => {
+      if (!force && u === before[k]) return null;
+      changed = true;
+      return u;
+    });
+    last.canvases = s.canvases;
+    if (changed) post(msg);
+  }
+  function flush() {
+    timer = 0;
+    const list = Array.from(dirty);
+    dirty.clear();
+    if (presenter) list.forEach((i) => send(i, false));
+  }
+  function schedule(i) {
+    if (!presenter) return;
+    dirty.add(i);
+    if (!timer) timer = setTimeout(flush, THROTTLE_MS);
+  }
+  function attach(id) {
+    presenter = id;
+    html.dataset.demoMirror = "serving";
+    if (!observers.length) {
+      demos.forEach((el, i) => {
+        const mo = new MutationObserver(() => schedule(i));
+        mo.observe(el, {subtree: true, childList: true, attributes: true, characterData: true});
+        observers.push(mo);
+      });
+    }
+    demos.forEach((el, i) => { if (needsPython(el)) send(i, true); });
+  }
+  function detach() {
+    presenter = null;
+    observers.splice(0).forEach((mo) => mo.disconnect());
+    sent.forEach((s) => { for (const k of Object.keys(s)) delete s[k]; });
+    delete html.dataset.demoMirror;
+  }
+
+  channel.onmessage = ({data}) => {
+    if (!data || (data.to && data.to !== myId)) return;
+    if (data.type === "hello") {
+      // Only a window showing the slides is the audience; the first presenter is served.
+      if (!html.classList.contains("slides-mode") || isPresenterView() || presenter) return;
+      channel.postMessage({type: "here", from: myId, to: data.from});
+    } else if (data.type === "attach" && !presenter) attach(data.from);
+    else if (data.from !== presenter) { /* not ours */ }
+    else if (data.type === "detach") detach();
+    else if (data.type === "event") {
+      const el = demos[data.index];
+      const target = el && nodeAt(el, data.path);
+      if (!target) return;
+      replay(target, data);
+      schedule(data.index);
+      for (const ms of SETTLE_MS) setTimeout(() => schedule(data.index), ms);
+    }
+  };
+  const bye = () => { if (presenter) post({type: "bye"}); };
+  window.addEventListener("pagehide", bye);
+  return () => {
+    window.removeEventListener("pagehide", bye);
+    bye();
+    clearTimeout(timer);
+    detach();
+  };
+}
+
+/** Do on our own control what the presenter did on its mirror. */
+function replay(t, m) {
+  const point = () => {
+    const r = t.getBoundingClientRect();
+    return {clientX: r.left + m.at[0] * r.width, clientY: r.top + m.at[1] * r.height};
+  };
+  if (m.kind === "click") {
+    t.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true, composed: true, view: window, ...point()}));
+  } else if (m.kind === "input" || m.kind === "change") {
+    if (m.files) {
+      if (m.kind === "change") {
+        const dt = new DataTransfer();
+        m.files.forEach((f) => dt.items.add(f));
+        t.files = dt.files;
+      }
+    } else if (t.type === "checkbox" || t.type === "radio") t.checked = m.checked;
+    else t.value = m.value;
+    t.dispatchEvent(new Event(m.kind, {bubbles: true}));
+  } else if (m.kind === "key") {
+    const {key, code, shiftKey, ctrlKey, altKey, metaKey} = m;
+    t.dispatchEvent(new KeyboardEvent("keydown", {key, code, shiftKey, ctrlKey, altKey, metaKey, bubbles: true, cancelable: true}));
+  } else if (m.kind === "pointer") {
+    t.dispatchEvent(new PointerEvent(m.type, {bubbles: true, cancelable: true, composed: true, pointerId: 1,
+      pointerType: "mouse", isPrimary: true, button: m.type === "pointermove" ? -1 : 0, buttons: m.buttons, ...point()}));
+  }
+}
