@@ -194,6 +194,19 @@ export default {
       } catch (err) { ui.error(err); }
     }
 
+    /** The kernel editor is a panel over the demo on a slide (widgets.css): closing it
+     * gives the maps back; focus returns to the map it was opened from. */
+    function closeKernel() {
+      const from = selected && mapCanvases[(selected.layer === "c1" ? "c1_act" : "c3_act")][selected.m];
+      selected = null;
+      kernelBox.hidden = true;
+      kernelBox.textContent = "";
+      if (from) from.focus();
+    }
+    kernelBox.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && el.closest(".slides-deck")) { e.stopPropagation(); closeKernel(); }
+    });
+
     async function select(layer, m, row, col) {
       selected = {layer, m, row, col};
       await showKernel();
@@ -208,7 +221,9 @@ export default {
       kernelBox.textContent = "";
       const title = `${layer.toUpperCase()}, mapa ${m + 1}: ${cin} núcleo${cin > 1 ? "s" : ""} de 5×5, sesgo ${fmt(k.bias)}`
         + (k.edited ? " (editado)" : "") + (k.off ? " — mapa apagado" : "");
-      kernelBox.append(h("p", {class: "cw-map-title", text: title}));
+      const close = h("button", {type: "button", class: "cw-panel-close", "aria-label": "Cerrar el editor de núcleos"}, "✕ Cerrar");
+      close.addEventListener("click", closeKernel);
+      kernelBox.append(close, h("p", {class: "cw-map-title", text: title}));
       if (k.patch) {
         kernelBox.append(h("p", {text: `Valor en la fila ${row + 1}, columna ${col + 1} del mapa: ${fmt(k.value)} `
           + `= Σ (parche × núcleo) + sesgo; el parche de entrada que lo produce está bajo cada núcleo.`}));

@@ -1,0 +1,195 @@
+"""Nothing the presenter does inside a demo changes the slide's zoom.
+
+Each live widget is presented (slide mode, 1280×720 and 1024×768); the test types
+through invalid intermediate values, opens its panels and triggers its errors, while a
+MutationObserver records every zoom the deck's fit gives the slide, any `slide--overflow`
+and the deck's «no cabe» warning, and a ResizeObserver records the demo's height.
+Messages and panels have a reserved place in the demo's stage (a fixed status line or an
+overlay inside the demo), so none of these may change.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import open_slide_with_demo, wait_for_demo
+
+SIZES = [(1280, 720), (1024, 768)]
+
+# Installs the watch on the shown slide and its demo; window.__stage.report() reads it.
+WATCH = """sel => {
+    const frame = document.querySelector('.slide-frame:not([hidden])');
+    const box = frame.querySelector('.slide-content'), sec = frame.querySelector('section');
+    const warn = document.querySelector('.slides-warn'), demo = document.querySelector(sel);
+    const zoom = () => parseFloat(box.style.zoom || '1');
+    const s = {zooms: [zoom()], heights: [demo.getBoundingClientRect().height / (demo.closest('.slide').getBoundingClientRect().height || 1)],
+               overflow: sec.classList.contains('slide--overflow'), warn: warn ? warn.textContent : ''};
+    const note = () => {
+        s.zooms.push(zoom());
+        if (sec.classList.contains('slide--overflow')) s.overflow = true;
+        if (warn && warn.textContent.trim()) s.warn = warn.textContent;
+    };
+    const obs = [new MutationObserver(note), new MutationObserver(note)];
+    obs[0].observe(box, {attributes: true, attributeFilter: ['style']});
+    obs[1].observe(sec, {attributes: true, attributeFilter: ['class']});
+    if (warn) { const w = new MutationObserver(note); w.observe(warn, {childList: true, characterData: true, subtree: true}); obs.push(w); }
+    const ro = new ResizeObserver(() => s.heights.push(demo.offsetHeight));
+    s.heights = [demo.offsetHeight];
+    ro.observe(demo);
+    s.report = () => ({zooms: [...new Set(s.zooms)], heights: [...new Set(s.heights)], overflow: s.overflow, warn: s.warn});
+    window.__stage = s;
+}"""
+
+
+def settled(page, sel, timeout=60_000):
+    """Everything the widget was asked for is drawn (coalesce's counters), nothing runs."""
+    page.wait_for_function(
+        """sel => { const el = document.querySelector(sel);
+             return el.dataset.done === el.dataset.requested && el.dataset.busy !== 'true'; }""",
+        arg=sel, timeout=timeout)
+
+
+def frames(page, n=3):
+    """Let the deck's ResizeObserver → requestAnimationFrame → fit run its course."""
+    for _ in range(n):
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def present(page, url, demo, ready=True):
+    n, sel = open_slide_with_demo(page, url, demo)
+    assert wait_for_demo(page, sel, timeout=120_000) == "ready"
+    if ready:
+        page.wait_for_function("sel => document.querySelector(sel).dataset.ready === 'true'", arg=sel, timeout=120_000)
+    if page.eval_on_selector(sel, "el => 'requested' in el.dataset"):
+        settled(page, sel)
+    frames(page, 6)
+    page.evaluate(WATCH, sel)
+    return sel
+
+
+def assert_still(page, what):
+    frames(page)
+    r = page.evaluate("() => window.__stage.report()")
+    assert len(r["zooms"]) == 1, f"{what}: the slide was refitted {r['zooms']}"
+    assert not r["overflow"] and not r["warn"].strip(), f"{what}: {r['warn']!r}"
+    assert max(r["heights"]) - min(r["heights"]) <= 1, f"{what}: the demo's height changed {r['heights']}"
+
+
+def error_shown(page, sel) -> str:
+    page.wait_for_function("sel => !document.querySelector(sel + ' > .demo-error').hidden", arg=sel)
+    return page.inner_text(f"{sel} > .demo-error")
+
+
+def type_into(page, locator, text):
+    """Clear a box and type `text` key by key (every intermediate value is seen)."""
+    locator.click()
+    locator.press("Control+a")
+    locator.press("Backspace")
+    locator.press_sequentially(text, delay=30)
+
+
+def set_code(page, sel, code):
+    """The python cell's code, whether its editor is CodeMirror or a textarea."""
+    if page.locator(f"{sel} .cm-content").count():
+        page.click(f"{sel} .cm-content")
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(code)
+    else:
+        page.fill(f"{sel} textarea", code)
+
+
+@pytest.fixture(params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def deck(request, browser):
+    ctx = browser.new_context(viewport={"width": request.param[0], "height": request.param[1]})
+    page = ctx.new_page()
+    yield page
+    ctx.close()
+
+
+def test_lecture_2_widgets_keep_the_slide_still(server, deck):
+    page, url = deck, server.url + "lectures/02-convolucion/"
+    # Output-size calculator: «3» on the way to «35», a stride of 0, an empty box, a question.
+    sel = present(page, url, "output-size-quiz", ready=False)
+    n = page.locator(f"{sel} [data-field=n]")
+    type_into(page, n, "35")
+    settled(page, sel)
+    type_into(page, page.locator(f"{sel} [data-field=stride]"), "0")
+    settled(page, sel)
+    assert error_shown(page, sel)
+    type_into(page, page.locator(f"{sel} [data-field=stride]"), "")
+    settled(page, sel)
+    type_into(page, page.locator(f"{sel} [data-field=stride]"), "1")
+    settled(page, sel)
+    form = page.locator(f"{sel} form").first
+    form.locator("input").fill("siete")
+    form.locator("button").click()
+    page.wait_for_function("f => +(f.dataset.checked || 0) > 0", arg=form.element_handle())
+    assert_still(page, "output-size-quiz")
+
+    # Pooling: a window of 0, then 10, then back.
+    sel = present(page, url, "pool-explorer", ready=False)
+    for text in ["0", "10", "2"]:
+        type_into(page, page.locator(f"{sel} input[data-field=size]"), text)
+        settled(page, sel)
+    assert_still(page, "pool-explorer")
+
+    # Convolution explorer: a bad kernel cell, a bad stride.
+    sel = present(page, url, "conv-explorer", ready=False)
+    type_into(page, page.locator(f'{sel} [data-cell="1,1"]'), "abc")
+    settled(page, sel)
+    assert error_shown(page, sel)
+    type_into(page, page.locator(f'{sel} [data-cell="1,1"]'), "1")
+    type_into(page, page.locator(f"{sel} input[data-field=stride]"), "0")
+    settled(page, sel)
+    assert_still(page, "conv-explorer")
+
+    # A Python cell: 1/0, then a print.
+    sel = present(page, url, "python-cell", ready=False)
+    page.wait_for_function("sel => +document.querySelector(sel).dataset.runs > 0", arg=sel, timeout=60_000)
+    page.evaluate(WATCH, sel)
+    for code in ["print('hola')\n1/0", "print('\\n'.join(map(str, range(30))))\nreturn img"]:
+        runs = int(page.eval_on_selector(sel, "el => el.dataset.runs"))
+        set_code(page, sel, code)
+        page.click(f"{sel} button:has-text('Ejecutar')")
+        page.wait_for_function("([sel, r]) => +document.querySelector(sel).dataset.runs > r", arg=[sel, runs])
+    assert_still(page, "python-cell")
+
+
+def test_digit_explorer_kernel_editor_opens_inside_the_slide(server, deck):
+    page, url = deck, server.url + "lectures/03-clasificacion/"
+    sel = present(page, url, "digit-explorer")
+    strip = page.locator(f"{sel} .cw-sample").first
+    strip.dispatch_event("click")  # the strip is for reading mode: a held-out digit, by script
+    page.wait_for_function("sel => document.querySelector(sel).dataset.prediction", arg=sel)
+    frames(page, 4)
+    page.evaluate(WATCH, sel)
+    page.locator(f"{sel} canvas.cw-map[role=button]").nth(2).click()
+    panel = page.locator(f"{sel} .cw-kernel-panel")
+    panel.wait_for(state="visible")
+    # The panel lies inside the slide (and the demo), not cut at the screen's edge.
+    inside = page.evaluate("""sel => { const p = document.querySelector(sel + ' .cw-kernel-panel').getBoundingClientRect();
+        const s = document.querySelector('.slide-frame:not([hidden]) section').getBoundingClientRect();
+        return [p.left >= s.left - 1, p.right <= s.right + 1, p.top >= s.top - 1, p.bottom <= s.bottom + 1,
+                p.right <= innerWidth, p.bottom <= innerHeight]; }""", sel)
+    assert all(inside), inside
+    cell = panel.locator("table.cw-kernel input").first
+    type_into(page, cell, "abc")
+    panel.locator("button:has-text('Aplicar')").first.click()
+    assert error_shown(page, sel)
+    # A C3 map too (16 kernels' worth of inputs), then close the panel.
+    page.locator(f"{sel} canvas.cw-map[role=button]").nth(8).click()
+    page.wait_for_function("sel => document.querySelector(sel + ' .cw-kernel-panel').textContent.includes('C3')", arg=sel)
+    page.locator(f"{sel} .cw-kernel-panel button:has-text('Cerrar')").click()
+    panel.wait_for(state="hidden")
+    assert_still(page, "digit-explorer")
+
+
+def test_segmenter_keeps_the_slide_still(server, deck):
+    page = deck
+    sel = present(page, server.url + "lectures/06-segmentacion/", "segmenter")
+    for name in ["Lienzo vacío", "Otra escena", "Lienzo vacío"]:
+        before = int(page.eval_on_selector(sel, "el => el.dataset.requested"))
+        page.click(f"{sel} button:has-text('{name}')")
+        page.wait_for_function("([s, b]) => +document.querySelector(s).dataset.requested > b", arg=[sel, before])
+        settled(page, sel)
+    assert_still(page, "segmenter")
