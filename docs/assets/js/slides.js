@@ -19,8 +19,9 @@
  * `slide--overflow`, reported on the console and in the bar: never a scroll bar.
  * Printing zooms as far as needed, so each page holds a whole slide.
  *
- * Keys for remotes: PageUp/PageDown move the deck from anywhere; arrows and Space too,
- * except in text fields and sliders. B or "." blanks the screen, F5 starts the show,
+ * Keys for remotes: PageUp/PageDown move the deck from anywhere; every other deck key
+ * too, except the keys a focused text field or slider keeps (focus.js: typing and the
+ * caret, a slider's arrows). B or "." blanks the screen, F5 starts the show,
  * L is a laser pointer, D a pen, C clears the ink; the presenter window drives the
  * audience's through a BroadcastChannel.
  *
@@ -30,6 +31,7 @@
  */
 import {h} from "./dom.js";
 import {onEachPage} from "./pages.js";
+import {keyOwner, ownsKey} from "./focus.js";
 
   const W = 1280, H = 720;    // logical slide canvas, 16:9
   const BAR = 34;             // px under the slide: progress, controls, "N / M"
@@ -40,11 +42,6 @@ import {onEachPage} from "./pages.js";
   const ON_TIME = 60;         // seconds ahead of or behind plan still shown as on time
   const FLAGS = ["slides", "presenter", "print"];
   const SKIP = ".slides-enter, .md-content__button";  // page chrome left in the article
-  const TYPING = "input, textarea, select, [contenteditable]:not([contenteditable='false']), .demo";
-  /* Controls whose arrows and Space are their own (caret, slider value); any other
-   * focus (a demo's button, checkbox, select or canvas) leaves them to the deck. */
-  const FIELD = "input:not([type=button], [type=checkbox], [type=submit], [type=reset], [type=image], [type=file], [type=color]),"
-    + " textarea, [contenteditable]:not([contenteditable='false']), [role=slider], [role=textbox], [role=spinbutton]";
   /* Boxes that scroll by themselves: their overflow means the slide does not fit. */
   const SCROLLERS = "pre > code, .md-typeset__scrollwrap, div.arithmatex, .katex-display, .tabbed-content";
   /* Diagrams and figures, whose labels are sized for the reading column: a slide with
@@ -729,18 +726,15 @@ import {onEachPage} from "./pages.js";
 
     /* ---------- keys ---------- */
 
-    /** Returns true when the key was ours. `where` is where the focus is: "field" (a
-     * text field or slider: only PageUp/PageDown and F5 are ours), "demo" (any other
-     * control of a demo: arrows, Space, PageUp/PageDown and blank are ours) or null. */
-    handleKey(e, where = null) {
+    /** Returns true when the key was ours. The caller has left the keys a focused text
+     * field or slider keeps (focus.js) to it; every other key is the deck's to take. */
+    handleKey(e) {
       const k = e.key;
       if (this.mode === "print") {
         if (k === "Escape") { this.onExit(); return true; }
         return false;
       }
       if (k === "F5") { if (!document.fullscreenElement) toggleFullscreen(); return true; }  // a remote's start button: never a reload
-      if (where === "field" && k !== "PageDown" && k !== "PageUp") return false;
-      if (where === "demo" && !["PageDown", "PageUp", "ArrowRight", "ArrowLeft", " ", "b", "B", "."].includes(k)) return false;
       if (this.blanked && !["b", "B", "."].includes(k)) {
         this.setBlank(false);
         if (k === "Escape") return true;
@@ -773,12 +767,14 @@ import {onEachPage} from "./pages.js";
         return true;
       }
       if (this.typed) { this.typed = ""; this.showCounter(); }
-      const onButton = where === null && e.target instanceof Element && e.target.closest("button, summary");
+      // Space presses the deck's own buttons and a collapsible's summary; a demo's button
+      // was clicked already, the next Space is the remote's.
+      const onButton = e.target instanceof Element && e.target.closest("button, summary") && !e.target.closest(".demo");
       switch (k) {
         case "ArrowRight": this.next(); return true;
         case "ArrowLeft": this.prev(); return true;
         case " ":
-          if (onButton) return false;  // Space presses the deck's own focused button
+          if (onButton) return false;
           if (e.shiftKey) this.prev(); else this.next();
           return true;
         case "b": case "B": case ".": this.setBlank(!this.blanked); return true;
@@ -861,9 +857,10 @@ import {onEachPage} from "./pages.js";
     window.addEventListener("keydown", (e) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || e.isComposing) return;
       const t = e.target instanceof Element ? e.target : null;
+      if (ownsKey(t, e.key)) return;  // typing in a field, a slider's arrows
       if (ctl.deck) {
-        const where = !t ? null : t.closest(FIELD) ? "field" : t.closest(TYPING) ? "demo" : null;
-        if (ctl.deck.handleKey(e, where)) claim(e);
+        if (e.key === "Escape" && leavesControl(t)) return;  // leave the control first (below)
+        if (ctl.deck.handleKey(e)) claim(e);
         return;
       }
       if (e.key === "F5") {  // a remote's start button: F5 from the start, Shift+F5 from here
@@ -872,15 +869,18 @@ import {onEachPage} from "./pages.js";
         if (!document.fullscreenElement) toggleFullscreen();
         return;
       }
-      if (t && t.closest(TYPING)) return;
       if (e.key === "p" || e.key === "P") { claim(e); enter("slides"); }
     }, {capture: true, ...opts});
 
-    // Esc inside a demo or a field that did not use it: leave the control, so the
-    // next Esc (or arrow) drives the deck again.
-    window.addEventListener("keydown", (e) => {
-      if (ctl.deck && e.key === "Escape" && !e.defaultPrevented && e.target instanceof Element
-          && e.target.closest(TYPING)) ctl.deck.viewport.focus({preventScroll: true});
+    // After the control had its turn (bubbling, on document: before Material's shortcuts
+    // on window). Esc inside a demo or a field that did not use it leaves the control, so
+    // the next Esc exits; and while a deck is up, Material's one-letter shortcuts ("n"
+    // next page, "p", "/" search) never take the room off the talk.
+    document.addEventListener("keydown", (e) => {
+      if (!ctl.deck || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target instanceof Element ? e.target : null;
+      if (e.key === "Escape" && !e.defaultPrevented && leavesControl(t)) ctl.deck.viewport.focus({preventScroll: true});
+      else if (e.key.length === 1 && !ownsKey(t, e.key)) e.stopPropagation();
     }, opts);
     window.addEventListener("hashchange", () => {
       if (!ctl.deck && slideFromHash() !== null) enter("slides", slideFromHash());
@@ -901,6 +901,9 @@ import {onEachPage} from "./pages.js";
     ctl.exit = exit;
     return ctl;
   }
+
+  /** Esc on a demo's control or in a field first gives the focus back to the deck. */
+  const leavesControl = (t) => Boolean(t && (t.closest(".demo") || keyOwner(t)));
 
   /** The heading of the section being read, so P starts where the reader is. */
   function sectionInView(article) {

@@ -8,6 +8,7 @@
  */
 import {h, uid} from "../dom.js";
 import {ndarray, toTyped} from "../pyodide-runtime.js";
+import {ownsKey} from "../focus.js";
 
   const SITE_ROOT = new URL("../../../", import.meta.url);
 
@@ -33,13 +34,13 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
   /** True when the run was stopped («Detener»): by a KeyboardInterrupt or a new worker. */
   const isInterrupted = (err) => Boolean(err) && toRecord(err).kind === "interrupted";
 
-  /** Keys typed in our controls stay in the widget: slide navigation and Material's
-   * shortcuts ("n", "p", "s", arrows) must not see them. Escape is let through: in slide
-   * mode it takes focus out of the demo, so the arrows drive the deck again. */
+  /** Keys a text field or slider keeps (../focus.js: typing, its caret, a slider's
+   * arrows) stay in the widget: Material's shortcuts ("n", "p", "s") must not see them.
+   * Any other key, and every key on a button, checkbox, select or canvas, goes on to
+   * the page: the slide deck's keys work after a click in a demo. */
   function guardKeys(root) {
     root.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") return;
-      if (event.target.closest("input, textarea, select, button, [contenteditable]")) event.stopPropagation();
+      if (ownsKey(event.target, event.key)) event.stopPropagation();
     });
   }
 
@@ -115,9 +116,6 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
 
   // ------------------------------------------------------------------- stage
 
-  const TEXT_FIELD = "textarea, select, [contenteditable], input:not([type=range]):not([type=checkbox])"
-    + ":not([type=radio]):not([type=button]):not([type=submit]):not([type=file])";
-
   /** The framework's slide stage for one demo (called by the mounter for every widget):
    * the layout itself is CSS under .slides-mode / .slides-deck; here, the key Z zooms
    * the focused demo to the whole slide and back (Esc also gives it back). Returns the
@@ -128,7 +126,7 @@ import {ndarray, toTyped} from "../pyodide-runtime.js";
       const zoomed = el.classList.contains("cw-zoomed");
       if (event.key === "Escape" && zoomed) { zoom(false); return; }
       if (event.key !== "z" && event.key !== "Z") return;
-      if (!el.closest(".slides-deck") || event.target.closest(TEXT_FIELD)) return;
+      if (!el.closest(".slides-deck") || ownsKey(event.target, event.key)) return;
       event.preventDefault();
       event.stopPropagation();
       zoom(!zoomed);
