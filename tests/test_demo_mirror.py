@@ -105,6 +105,23 @@ def test_presenter_drives_the_audience_demo_with_one_python(context, server):
     assert runtime(presenter) == {"state": "idle", "worker": False}
     assert "pythonStart" not in presenter.evaluate("() => ({...document.documentElement.dataset})")
 
+    # The projector's window reloads: the presenter waits for it and drives the new one.
+    presenter.evaluate("() => { const html = document.documentElement; window.mirrorStates = [];"
+                       " new MutationObserver(() => mirrorStates.push(html.dataset.demoMirror))"
+                       ".observe(html, {attributes: true, attributeFilter: ['data-demo-mirror']}); }")
+    audience.reload()
+    presenter.wait_for_function("() => mirrorStates.at(-1) === 'remote'", timeout=10_000)
+    assert presenter.evaluate("() => mirrorStates") == ["waiting", "remote"]
+    audience.wait_for_function("s => Number(document.querySelector(s)?.dataset.done) >= 1", arg=qa, timeout=120_000)
+    assert audience.eval_on_selector(f"{qa} input[data-field=n]", "i => i.value") == "32"  # a new page
+    same_on_both(audience, qa, presenter, qp, "data-output", attr(audience, qa, "data-output"))
+    presenter.wait_for_function("s => document.querySelector(s + ' input[data-field=n]').value === '32'", arg=qp)
+    presenter.locator(f"{qp} input[data-field=k]").fill("3")
+    audience.wait_for_function("s => document.querySelector(s).dataset.output === '30'", arg=qa)
+    same_on_both(audience, qa, presenter, qp, "data-output", attr(audience, qa, "data-output"))
+    assert pyodide_workers(audience) == 1
+    assert pyodide_workers(presenter) == 0
+
     # The audience leaves: the presenter takes over and runs its demos itself.
     audience.close()
     presenter.wait_for_function("() => document.documentElement.dataset.demoMirror === 'local'")

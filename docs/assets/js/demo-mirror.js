@@ -10,7 +10,9 @@
  *   hello                 ── channel ──►    here (the first audience answers)
  *   event {index, path, …}            ──►   replayed on its own widget
  *                         ◄──               mirror {index, attrs, html, fields, canvases}
- *                         ◄──               bye (page left): the presenter mounts its own
+ *                         ◄──               bye (page left): the presenter waits RETURN_MS
+ *                                           for it (a reload says `here` when its slides
+ *                                           open), then mounts and runs its own demos
  *
  * A demo is named by its index among the page's demos and a control by its path of
  * child indices inside the demo: the mirror copies the audience's DOM, so paths agree.
@@ -20,12 +22,14 @@
  * survive), control values and canvases (data URLs, only when they change).
  * No answer within PROBE_MS: the presenter is alone and mounts and runs its demos, and
  * Python starts at once (the deck is open, as the audience's gate would on slides-open).
- * `<html data-demo-mirror>` says "probing", "remote" or "local" (presenter) or
- * "serving" (an audience with a presenter attached).
+ * `<html data-demo-mirror>` says "probing", "remote", "waiting" (audience gone) or
+ * "local" (presenter), or "serving" (an audience with a presenter attached).
  */
 import {needsPython} from "./python-gate.js";
 
 const PROBE_MS = 500;        // an audience answers in a few ms; alone, Python waits this long
+const RETURN_MS = 5000;      // an audience that left (a reload) has this long to come back
+const EDIT_MS = 1000;        // a field the presenter edited this recently keeps its value
 const THROTTLE_MS = 40;      // at most one mirror per demo this often
 const SETTLE_MS = [120, 400, 1000, 2500];  // look again after an event: canvas-only redraws
 const html = document.documentElement;
@@ -58,35 +62,39 @@ function presenter(demos, channel, mountLocal) {
   const undos = [mountLocal(demos.filter((el) => !needsPython(el)))];
   let audience = null, closed = false, timer = 0;
   const links = [];
+  const state = (s) => { html.dataset.demoMirror = s; };
   const post = (msg) => channel.postMessage({...msg, from: myId, to: audience});
   const local = () => {
-    if (closed) return;
+    if (closed || audience) return;
     for (const link of links.splice(0)) link.restore();
-    html.dataset.demoMirror = "local";
+    state("local");
     undos.push(mountLocal(remote, {open: true}));  // as the slides' opening would have
   };
+  /** Look for an audience for `ms`; none: run the demos here. */
+  const wait = (s, ms) => { state(s); clearTimeout(timer); timer = setTimeout(local, ms); };
   channel.onmessage = ({data}) => {
     if (!data || (data.to && data.to !== myId)) return;
-    if (data.type === "here" && !audience && html.dataset.demoMirror === "probing") {
+    const waiting = ["probing", "waiting"].includes(html.dataset.demoMirror);
+    if (data.type === "here" && !audience && waiting) {
       clearTimeout(timer);
       audience = data.from;
-      html.dataset.demoMirror = "remote";
-      remote.forEach((el) => links.push(follow(el, demos.indexOf(el), post)));
+      state("remote");
+      if (!links.length) remote.forEach((el) => links.push(follow(el, demos.indexOf(el), post)));
       post({type: "attach"});
-    } else if (data.from !== audience) {
+    } else if (!audience || data.from !== audience) {
       // another window's message
     } else if (data.type === "mirror") {
       links.find((l) => l.index === data.index)?.apply(data);
     } else if (data.type === "bye") {
+      // Left or reloading: the mirrors stay as they were until it (or another) is back.
       audience = null;
-      local();
+      wait("waiting", RETURN_MS);
     }
   };
-  if (!remote.length) html.dataset.demoMirror = "local";
+  if (!remote.length) state("local");
   else {
-    html.dataset.demoMirror = "probing";
     channel.postMessage({type: "hello", from: myId});
-    timer = setTimeout(() => { if (!audience) local(); }, PROBE_MS);
+    wait("probing", PROBE_MS);
   }
   return () => {
     closed = true;
@@ -139,6 +147,7 @@ function follow(el, index, post) {
     on(kind, (e) => {
       const t = e.target;
       if (!t.matches("input, select, textarea")) return;
+      t.mirrorEdited = performance.now();
       send({kind, value: t.value, checked: t.checked, files: t.type === "file" ? Array.from(t.files || []) : null}, t);
     });
   }
@@ -181,7 +190,7 @@ function follow(el, index, post) {
           const v = m.fields[k];
           if (!v || f.type === "file") return;
           // What the presenter is typing or dragging now stays as it is.
-          if (f === document.activeElement && !f.matches("select, [type=checkbox], [type=radio], [type=button]")) return;
+          if (performance.now() - (f.mirrorEdited || -Infinity) < EDIT_MS) return;
           if (f.value !== v[0]) f.value = v[0];
           if (f.checked !== v[1]) f.checked = v[1];
         });
@@ -329,7 +338,11 @@ function serveAudience(demos, channel) {
   };
   const bye = () => { if (presenter) post({type: "bye"}); };
   window.addEventListener("pagehide", bye);
+  // A presenter waiting for its audience (reloaded, or opened after it) hears it arrive.
+  const hereNow = (e) => { if (e.detail?.mode === "slides") channel.postMessage({type: "here", from: myId}); };
+  document.addEventListener("course:slides-open", hereNow);
   return () => {
+    document.removeEventListener("course:slides-open", hereNow);
     window.removeEventListener("pagehide", bye);
     bye();
     clearTimeout(timer);
