@@ -17,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from sitebuild import captions, exercises, generated, images, links, notebook_css, sw, vendor, wheel
+from sitebuild import captions, exercises, generated, images, links, notebook_css, search, sw, vendor, wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,6 +108,7 @@ def on_page_content(html, page, config, files):
         return Path(found.abs_src_path) if found and found.abs_src_path else None
 
     html = images.lazy_images(html, page.url, source_of)
+    html = search.exclude_source_blocks(html)
     try:
         return captions.add_figure_captions(html, ROOT / config["docs_dir"] / "figures" / "manifest.json")
     except captions.CaptionError as exc:
