@@ -17,7 +17,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from sitebuild import captions, exercises, generated, images, links, notebook_css, search, sw, vendor, wheel
+from sitebuild import (captions, exercises, generated, images, links, notebook_css, notebook_header, search, sw,
+                       vendor, wheel)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -101,8 +102,9 @@ def on_page_content(html, page, config, files):
 
         try:
             html = links.rewrite_md_links(html, page.file.src_uri, url_of)
-        except links.LinkError as exc:
-            raise PluginError(str(exc)) from exc
+            html = notebook_header.add_download_box(html, Path(page.file.src_uri).name, config.get("repo_url"))
+        except (links.LinkError, ValueError) as exc:
+            raise PluginError(f"{page.file.src_uri}: {exc}") from exc
     def source_of(path):
         found = files.get_file_from_path(path)
         return Path(found.abs_src_path) if found and found.abs_src_path else None
