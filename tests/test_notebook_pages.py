@@ -57,3 +57,9 @@ def test_the_repository_comes_from_the_same_place_as_the_site_address():
     source = (ROOT / "sitebuild" / "overrides" / "partials" / "source.html").read_text()
     anchor = re.search(r"<a [^>]*>", source).group(0)
     assert 'class="md-source"' in anchor and "data-md-component" not in anchor
+
+
+def test_the_pages_workflow_deploys_only_what_passed_the_suite():
+    jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())["jobs"]
+    assert any(step.get("run") == ".ci/run" for step in jobs["test"]["steps"])
+    assert jobs["build"]["needs"] == "test" and jobs["deploy"]["needs"] == "build"
