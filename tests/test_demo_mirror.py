@@ -164,3 +164,28 @@ def test_the_early_start_leaves_the_presenter_to_ask_first(browser, server):
         assert not wasm
     finally:
         ctx.close()
+
+
+def test_presenter_draws_on_the_audience_canvas(context, server):
+    """A drag on a canvas (LeNet's drawing pad) is drawn on the projector, which classifies
+    it; the presenter shows the projector's pad, bars and maps."""
+    url = server.url + "lectures/03-clasificacion/"
+    audience = context.new_page()
+    n, asel = open_slide_with_demo(audience, url, "digit-explorer")
+    audience.wait_for_function("s => document.querySelector(s)?.dataset.ready === 'true'", arg=asel, timeout=180_000)
+    presenter = open_presenter(context, url, n)
+    psel = f'{SHOWN} [data-demo="digit-explorer"]'
+    presenter.wait_for_function("s => document.querySelector(s)?.dataset.ready === 'true'", arg=psel)
+    box = presenter.locator(f"{psel} canvas.cw-drawpad").bounding_box()
+    x = box["x"] + 0.5 * box["width"]
+    presenter.mouse.move(x, box["y"] + 0.2 * box["height"])
+    presenter.mouse.down()
+    for k in range(1, 13):  # a vertical stroke: a «1»
+        presenter.mouse.move(x, box["y"] + (0.2 + 0.05 * k) * box["height"])
+    presenter.mouse.up()
+    audience.wait_for_function("s => document.querySelector(s).dataset.prediction === '1'", arg=asel, timeout=30_000)
+    same_on_both(audience, asel, presenter, psel, "data-logits", attr(audience, asel, "data-logits"))
+    presenter.wait_for_function("([s, urls]) => { const c = [...document.querySelectorAll(s + ' canvas')];"
+                                " return c.length === urls.length && c.every((x, k) => x.toDataURL() === urls[k]); }",
+                                arg=[psel, canvases(audience, asel)], timeout=10_000)
+    assert pyodide_workers(presenter) == 0

@@ -134,7 +134,7 @@ function follow(el, index, post) {
   const original = {attrs: Array.from(el.attributes, (a) => [a.name, a.value]), nodes: Array.from(el.childNodes)};
   const abort = new AbortController();
   const on = (type, fn) => el.addEventListener(type, fn, {signal: abort.signal});
-  const send = (msg, target) => post({type: "event", index, path: pathOf(el, target), ...msg});
+  const send = (msg, target) => post({...msg, type: "event", index, path: pathOf(el, target)});
   el.dataset.mirror = "remote";
   el.replaceChildren(Object.assign(document.createElement("p"), {
     className: "demo-status", textContent: "Conectando con la ventana de la proyección…"}));
@@ -162,15 +162,15 @@ function follow(el, index, post) {
     if (!(e.target instanceof Element) || e.target.closest(FORM + ", button")) return;
     drag = e.target;
     try { drag.setPointerCapture(e.pointerId); } catch (err) { /* already gone */ }
-    send({kind: "pointer", type: "pointerdown", at: fraction(drag, e), buttons: e.buttons}, drag);
+    send({kind: "pointer", event: "pointerdown", at: fraction(drag, e), buttons: e.buttons}, drag);
   });
   on("pointermove", (e) => {
-    if (drag) send({kind: "pointer", type: "pointermove", at: fraction(drag, e), buttons: e.buttons}, drag);
+    if (drag) send({kind: "pointer", event: "pointermove", at: fraction(drag, e), buttons: e.buttons}, drag);
   });
   for (const type of ["pointerup", "pointercancel"]) {
     on(type, (e) => {
       if (!drag) return;
-      send({kind: "pointer", type, at: fraction(drag, e), buttons: 0}, drag);
+      send({kind: "pointer", event: type, at: fraction(drag, e), buttons: 0}, drag);
       drag = null;
     });
   }
@@ -372,7 +372,7 @@ function replay(t, m) {
     const {key, code, shiftKey, ctrlKey, altKey, metaKey} = m;
     t.dispatchEvent(new KeyboardEvent("keydown", {key, code, shiftKey, ctrlKey, altKey, metaKey, bubbles: true, cancelable: true}));
   } else if (m.kind === "pointer") {
-    t.dispatchEvent(new PointerEvent(m.type, {bubbles: true, cancelable: true, composed: true, pointerId: 1,
-      pointerType: "mouse", isPrimary: true, button: m.type === "pointermove" ? -1 : 0, buttons: m.buttons, ...point()}));
+    t.dispatchEvent(new PointerEvent(m.event, {bubbles: true, cancelable: true, composed: true, pointerId: 1,
+      pointerType: "mouse", isPrimary: true, button: m.event === "pointermove" ? -1 : 0, buttons: m.buttons, ...point()}));
   }
 }
