@@ -130,7 +130,7 @@ def test_presenter_drives_the_audience_demo_with_one_python(context, server):
     assert pyodide_workers(presenter) == 1
 
 
-def test_presenter_alone_runs_its_demos(context, server):
+def test_presenter_alone_runs_its_demos_until_an_audience_opens(context, server):
     url = server.url + LECTURE
     presenter = open_presenter(context, url, 1)
     assert presenter.evaluate("() => document.documentElement.dataset.demoMirror") == "local"
@@ -145,6 +145,18 @@ def test_presenter_alone_runs_its_demos(context, server):
     assert presenter.inner_text(f"{psel} .cw-step-text").startswith("Paso 1 de 9")
     assert pyodide_workers(presenter) == 1
     assert runtime(presenter) == {"state": "ready", "worker": True}
+
+    # The projector's window opens now: it takes the demos over, and the presenter drives it.
+    audience = context.new_page()
+    audience.goto(url + f"?slides#slide-{n}")
+    asel = f'{SHOWN} [data-demo="conv-steps"]'
+    presenter.wait_for_function("() => document.documentElement.dataset.demoMirror === 'remote'", timeout=10_000)
+    audience.wait_for_function("s => document.querySelector(s)?.dataset.done === '1'", arg=asel, timeout=120_000)
+    same_on_both(audience, asel, presenter, psel, "data-step", "-1")
+    assert attr(presenter, psel, "data-mirror") == "remote"
+    presenter.locator(f"{psel} button", has_text="Paso siguiente").click()
+    same_on_both(audience, asel, presenter, psel, "data-step", "0")
+    assert presenter.locator(f"{psel} button", has_text="Paso siguiente").count() == 1  # one widget, not two
 
 
 def test_the_early_start_leaves_the_presenter_to_ask_first(browser, server):

@@ -13,6 +13,8 @@
  *                         ◄──               bye (page left): the presenter waits RETURN_MS
  *                                           for it (a reload says `here` when its slides
  *                                           open), then mounts and runs its own demos
+ *                         ◄──               here (an audience opened later): a presenter
+ *                                           running its own demos hands them over
  *
  * A demo is named by its index among the page's demos and a control by its path of
  * child indices inside the demo: the mirror copies the audience's DOM, so paths agree.
@@ -59,33 +61,41 @@ export function mountDemos(demos, mountLocal) {
 
 function presenter(demos, channel, mountLocal) {
   const remote = demos.filter(needsPython);
+  const pristine = remote.map((el) => el.cloneNode(true));
+  /** The demos as the page had them, before any mount or mirror. */
+  const reset = () => remote.forEach((el, k) => {
+    const copy = pristine[k].cloneNode(true);
+    syncAttrs(el, copy);
+    el.replaceChildren(...copy.childNodes);
+  });
   const undos = [mountLocal(demos.filter((el) => !needsPython(el)))];
-  let audience = null, closed = false, timer = 0;
+  let audience = null, closed = false, timer = 0, mounted = null;  // mounted: the teardown of demos run here
   const links = [];
   const state = (s) => { html.dataset.demoMirror = s; };
   const post = (msg) => channel.postMessage({...msg, from: myId, to: audience});
   const local = () => {
-    if (closed || audience) return;
-    for (const link of links.splice(0)) link.restore();
+    if (closed || audience || mounted) return;
+    if (links.length) { links.splice(0).forEach((link) => link.stop()); reset(); }
     state("local");
-    undos.push(mountLocal(remote, {open: true}));  // as the slides' opening would have
+    mounted = mountLocal(remote, {open: true});  // Python at once, as the slides' opening would have
+  };
+  const attach = (id) => {
+    clearTimeout(timer);
+    // An audience that opens after the presenter ran its own demos takes them over.
+    if (mounted) { mounted(); mounted = null; reset(); }
+    audience = id;
+    state("remote");
+    if (!links.length) remote.forEach((el) => links.push(follow(el, demos.indexOf(el), post)));
+    post({type: "attach"});
   };
   /** Look for an audience for `ms`; none: run the demos here. */
   const wait = (s, ms) => { state(s); clearTimeout(timer); timer = setTimeout(local, ms); };
   channel.onmessage = ({data}) => {
-    if (!data || (data.to && data.to !== myId)) return;
-    const waiting = ["probing", "waiting"].includes(html.dataset.demoMirror);
-    if (data.type === "here" && !audience && waiting) {
-      clearTimeout(timer);
-      audience = data.from;
-      state("remote");
-      if (!links.length) remote.forEach((el) => links.push(follow(el, demos.indexOf(el), post)));
-      post({type: "attach"});
-    } else if (!audience || data.from !== audience) {
-      // another window's message
-    } else if (data.type === "mirror") {
-      links.find((l) => l.index === data.index)?.apply(data);
-    } else if (data.type === "bye") {
+    if (closed || !data || (data.to && data.to !== myId)) return;
+    if (data.type === "here" && !audience) attach(data.from);
+    else if (!audience || data.from !== audience) { /* another window's message */ }
+    else if (data.type === "mirror") links.find((l) => l.index === data.index)?.apply(data);
+    else if (data.type === "bye") {
       // Left or reloading: the mirrors stay as they were until it (or another) is back.
       audience = null;
       wait("waiting", RETURN_MS);
@@ -100,8 +110,9 @@ function presenter(demos, channel, mountLocal) {
     closed = true;
     clearTimeout(timer);
     if (audience) post({type: "detach"});
-    for (const link of links.splice(0)) link.restore();
+    links.splice(0).forEach((link) => link.stop());
     channel.close();
+    if (mounted) mounted();
     for (const undo of undos) undo();
     delete html.dataset.demoMirror;
   };
@@ -129,9 +140,8 @@ function fraction(target, e) {
 const FORM = "label, input, select, textarea, option";
 
 /** Make `el` a mirror of the audience's demo number `index`: forward what the presenter
- * does on it, apply what the audience sends. restore() gives back the untouched demo. */
+ * does on it, apply what the audience sends; stop() stops forwarding. */
 function follow(el, index, post) {
-  const original = {attrs: Array.from(el.attributes, (a) => [a.name, a.value]), nodes: Array.from(el.childNodes)};
   const abort = new AbortController();
   const on = (type, fn) => el.addEventListener(type, fn, {signal: abort.signal});
   const send = (msg, target) => post({...msg, type: "event", index, path: pathOf(el, target)});
@@ -198,12 +208,7 @@ function follow(el, index, post) {
       if (m.canvases) urls = m.canvases.map((u, k) => (u === null ? urls[k] : u));
       el.querySelectorAll("canvas").forEach((c, k) => paint(c, urls[k]));
     },
-    restore() {
-      abort.abort();
-      for (const a of Array.from(el.attributes)) el.removeAttribute(a.name);
-      for (const [name, value] of original.attrs) el.setAttribute(name, value);
-      el.replaceChildren(...original.nodes);
-    },
+    stop() { abort.abort(); },
   };
 }
 
