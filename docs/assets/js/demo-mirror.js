@@ -35,6 +35,14 @@ const EDIT_MS = 1000;        // a field the presenter edited this recently keeps
 const THROTTLE_MS = 40;      // at most one mirror per demo this often
 const SETTLE_MS = [120, 400, 1000, 2500];  // look again after an event: canvas-only redraws
 const html = document.documentElement;
+/* The presenter sees which demos are the projector's: outlined, with a small label. */
+const REMOTE_STYLE = `
+.demo[data-mirror="remote"] { outline: 2px dashed #e65100; outline-offset: 2px; }
+.demo[data-mirror="remote"]::after {
+  content: "Se ejecuta en la proyección"; position: absolute; right: 6px; bottom: 4px; z-index: 5;
+  font-size: 18px; line-height: 1.3; padding: 1px 6px; border-radius: 3px; pointer-events: none;
+  background: #fff3e0; color: #4e2600; border: 1px solid #e65100;
+}`;
 const myId = Math.random().toString(36).slice(2);
 
 export const isPresenterView = () => new URLSearchParams(location.search).has("presenter");
@@ -142,6 +150,9 @@ const FORM = "label, input, select, textarea, option";
 /** Make `el` a mirror of the audience's demo number `index`: forward what the presenter
  * does on it, apply what the audience sends; stop() stops forwarding. */
 function follow(el, index, post) {
+  if (!document.getElementById("demo-mirror-style")) {
+    document.head.append(Object.assign(document.createElement("style"), {id: "demo-mirror-style", textContent: REMOTE_STYLE}));
+  }
   const abort = new AbortController();
   const on = (type, fn) => el.addEventListener(type, fn, {signal: abort.signal});
   const send = (msg, target) => post({...msg, type: "event", index, path: pathOf(el, target)});
