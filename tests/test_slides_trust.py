@@ -5,9 +5,11 @@ readability, and print showing demos as they are.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
-from conftest import open_slide_with_demo, wait_for_demo
+from conftest import local_context, open_slide_with_demo, wait_for_demo
 
 LECTURE_02 = "lectures/02-convolucion/"
 
@@ -131,3 +133,129 @@ def test_material_shortcuts_never_leave_the_deck(page, server):
     page.keyboard.press(",")
     page.wait_for_timeout(300)  # a navigation would have started by now
     assert LECTURE_02 in page.url and page.locator(".slides-deck").count() == 1
+
+
+# Lecture 8's VAE loss as it was (two formulas on one line): 1337 px wide with KaTeX's
+# fonts on a 1280×720 slide, narrower with the fallback font the fit first saw.
+WIDE_FORMULA = (r"\mathcal{L}_{\text{VAE}} = \underbrace{\mathbb{E}_{q}\big[-\log p(\mathbf{x}\mid\mathbf{z})\big]}_{\text{reconstrucción}}"
+                r" + \underbrace{\operatorname{KL}\big(q(\mathbf{z}\mid\mathbf{x})\,\Vert\,\mathcal{N}(0, I)\big)}_{\text{regularización}},"
+                r" \qquad \operatorname{KL} = \tfrac12\sum_j\big(\mu_j^2 + \sigma_j^2 - \log\sigma_j^2 - 1\big)")
+PUT_FORMULA = """([sel, tex]) => { const d = document.createElement('div');
+    d.className = 'arithmatex'; d.id = 'wide';
+    katex.render(tex, d, {displayMode: true}); document.querySelector(sel).append(d); }"""
+ZOOM = "() => document.querySelector('#wide').closest('.slide-content').style.zoom || '1'"
+FRAMES = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+FORMULA_FITS = """() => { const d = document.querySelector('#wide .katex-display');
+    return d.scrollWidth <= d.clientWidth + 1; }"""
+
+
+def test_the_fit_runs_again_when_the_fonts_arrive(browser, server):
+    """KaTeX's fonts load when a slide with math is first shown, after the deck fitted
+    it with a narrower fallback font: when they arrive, the slide is fitted again and
+    the formula is not cut."""
+    ctx = local_context(browser, viewport={"width": 1280, "height": 754}, service_workers="block")
+    held, released = [], []
+    ctx.route("**/katex/fonts/*", lambda route: route.continue_() if released else held.append(route))
+    try:
+        page = ctx.new_page()
+        page.goto(server.url + "presentar/?slides#slide-2")
+        page.wait_for_selector(".slides-deck", state="attached")
+        page.evaluate(PUT_FORMULA, [".slide-frame:nth-child(3) .slide-content", WIDE_FORMULA])
+        page.keyboard.press("PageDown")
+        page.wait_for_function("() => location.hash === '#slide-3'")
+        for _ in range(250):  # the shown formula asks for its fonts
+            if held:
+                break
+            page.wait_for_timeout(20)
+        assert held, "the slide's math asked for no KaTeX font"
+        assert page.evaluate("() => document.fonts.status") == "loading"
+        before = page.evaluate(ZOOM)
+        released.append(True)
+        for route in held:
+            route.continue_()
+        page.wait_for_function("() => document.fonts.status === 'loaded'")
+        page.wait_for_function(FRAMES)
+        after = page.evaluate(ZOOM)
+        assert after != before  # the fonts changed the formula's width: this test bites
+        assert page.evaluate(FORMULA_FITS)
+        # The same fit as a visit with the fonts there from the start.
+        page.keyboard.press("PageUp")
+        page.keyboard.press("PageDown")
+        page.wait_for_function("() => location.hash === '#slide-3'")
+        assert page.evaluate(ZOOM) == after
+    finally:
+        ctx.close()
+
+
+def test_display_math_wider_than_its_box_is_an_overflow(page, server):
+    """A formula that cannot be broken and spills out of the column, even only into
+    the slide's margin, is reported like any slide that does not fit."""
+    page.set_viewport_size({"width": 1280, "height": 754})  # the column is 1120 px wide
+    page.goto(server.url + "presentar/?slides#slide-2")
+    page.wait_for_selector(".slides-deck", state="attached")
+    # A bar 1380 px wide at zoom 1 (sized from a 10 em one): 1173 px at the smallest zoom
+    # (0.85), 53 px into the 80 px margin.
+    page.evaluate(PUT_FORMULA, [".slide-frame:not([hidden]) .slide-content", r"\rule{10em}{0.3em}"])
+    em = page.evaluate("() => document.querySelector('#wide .rule').offsetWidth / 10")
+    page.evaluate("() => document.getElementById('wide').remove()")
+    page.evaluate(PUT_FORMULA, [".slide-frame:not([hidden]) .slide-content", rf"\rule{{{1380 / em:.3f}em}}{{0.3em}}"])
+    page.wait_for_selector(".slide-frame:not([hidden]) section.slide--overflow", timeout=5_000)
+    assert "no cabe" in page.inner_text(".slides-warn")
+
+
+def screen_px(page, sel: str) -> float:
+    """The smallest font size on the screen of the text under `sel`: CSS size times every
+    scale above it (rect width / offsetWidth)."""
+    return page.evaluate("""sel => Math.min(...Array.from(document.querySelectorAll(sel + ', ' + sel + ' *'))
+        .filter((el) => el instanceof HTMLElement && el.offsetWidth > 0 && el.textContent.trim()
+                        && !el.closest('.katex-mathml'))
+        .map((el) => parseFloat(getComputedStyle(el).fontSize) * el.getBoundingClientRect().width / el.offsetWidth))""", sel)
+
+
+def test_presenter_clock_waits_for_the_talk_and_reads_at_1366(browser, server):
+    """Opened on slide 6, the presenter's clock stays at 00:00 (no «Adelantado 08:32»)
+    until the first slide change; it shows the plan, the wall clock, and the next slide
+    and the notes in type of at least 16 px on a 1366×768 laptop."""
+    ctx = local_context(browser, viewport={"width": 1366, "height": 768})
+    try:
+        ctx.clock.install(time=datetime(2026, 1, 1, 9, 5, 0))
+        ctx.clock.pause_at(datetime(2026, 1, 1, 9, 5, 0, 500_000))
+        page = ctx.new_page()
+        page.goto(server.url + "presentar/?presenter#slide-6")
+        page.wait_for_selector(".presenter-notes-body")
+        hash_is(page, 6)
+        ctx.clock.run_for("00:08")
+        assert page.inner_text(".presenter-elapsed") == "00:00"
+        assert page.inner_text(".presenter-remaining") == "30:00"
+        assert page.inner_text(".presenter-planned") == "de 30:00"
+        assert page.inner_text(".presenter-wallclock") == "09:05"
+        assert "Adelantado" not in page.inner_text(".presenter-pace") and "Retrasado" not in page.inner_text(".presenter-pace")
+        # Readable: the next slide as text, the notes.
+        assert "Con un proyector" in page.inner_text(".presenter-next-box")
+        assert screen_px(page, ".presenter-next-box") >= 16
+        assert screen_px(page, ".presenter-notes-body") >= 16
+        assert screen_px(page, ".presenter-clock") >= 16
+        # The first slide change starts the talk; the plan runs from where it started.
+        page.locator(".slides-viewport").focus()
+        page.keyboard.press("PageDown")
+        hash_is(page, 7)
+        ctx.clock.run_for("01:00")
+        assert page.inner_text(".presenter-elapsed") == "01:00"
+        assert page.inner_text(".presenter-wallclock") == "09:06"
+        # Slide 7 of 10, started on 6: 1/5 of 30 min planned (6:00) after 1:00.
+        assert page.inner_text(".presenter-pace") == "Adelantado 05:00"
+    finally:
+        ctx.close()
+
+
+def test_a_presenter_joining_the_audience_does_not_start_the_clock(context, server):
+    audience = context.new_page()
+    audience.goto(server.url + "presentar/?slides#slide-6")
+    hash_is(audience, 6)
+    presenter = context.new_page()
+    presenter.goto(server.url + "presentar/?presenter#slide-1")
+    hash_is(presenter, 6)  # it joined the audience...
+    assert presenter.inner_text(".presenter-elapsed") == "00:00"  # ...and waits for the talk
+    audience.keyboard.press("ArrowRight")
+    hash_is(presenter, 7)
+    presenter.wait_for_function("() => document.querySelector('.presenter-pace').dataset.ahead !== undefined")

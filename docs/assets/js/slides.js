@@ -81,15 +81,19 @@ import {keyOwner, ownsKey} from "./focus.js";
   };
 
   /** True when the content fits the slide: not taller or wider than it, and no box
-   * inside (code, table) that would scroll. Demos size their own boxes. */
+   * inside (code, table, display math) wider than its column, nor one that would
+   * scroll. A formula that spills sideways fits nothing even when the spill stays in
+   * the slide's margin (it is cut there, or runs into it). Demos size their own boxes. */
   function fitsIn(sec, box) {
     // Strict: a canvas pixel is up to 1.5 pixels on a large screen.
     if (sec.scrollHeight > sec.clientHeight || sec.scrollWidth > sec.clientWidth) return false;
     for (const el of box.querySelectorAll(SCROLLERS)) {
       if (el.closest(".demo")) continue;
+      if (el.scrollWidth > el.clientWidth + 1) return false;
+      // Taller than its box counts only where the box would scroll (KaTeX's struts poke
+      // out of a visible one by a few pixels, harmlessly).
       const cs = getComputedStyle(el);
-      if (!/(auto|scroll)/.test(cs.overflowX + cs.overflowY)) continue;  // overflows the slide instead: seen above
-      if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) return false;
+      if (/(auto|scroll)/.test(cs.overflowY) && el.scrollHeight > el.clientHeight + 1) return false;
     }
     return true;
   }
@@ -155,7 +159,7 @@ import {keyOwner, ownsKey} from "./focus.js";
 
   function headingText(el) {
     const c = el.cloneNode(true);
-    c.querySelectorAll(".headerlink").forEach((a) => a.remove());
+    c.querySelectorAll(".headerlink, .katex-mathml").forEach((a) => a.remove());  // math once, as shown
     return c.textContent.trim();
   }
 
@@ -248,6 +252,33 @@ import {keyOwner, ownsKey} from "./focus.js";
     else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
   }
 
+  /** The next slide for the presenter, as text large enough to read at a glance: its
+   * title and its first few blocks, each cut to a line or two (a demo, a figure or a
+   * formula named, not drawn). */
+  function previewOf(slide) {
+    const out = [h("p", {class: "presenter-next-title", text: slide.label})];
+    const skip = "h1, h2, hr, details, .reading-only, .slides-enter, .slides-cites-note, script, style";
+    for (const el of slide.content.children) {
+      if (out.length > 3) break;
+      if (el.matches(skip)) continue;
+      const named = (text) => out.push(h("p", {class: "presenter-next-thing", text}));
+      if (el.matches(".demo")) named("▶ Demo en vivo");
+      else if (el.matches("figure, p:has(> img:only-child)")) named("▣ " + (el.querySelector("figcaption")?.textContent.trim() || "Figura"));
+      else if (el.matches("div.arithmatex")) named("∑ Fórmula");
+      else if (el.matches(".highlight, pre, .tabbed-set")) named("</> " + (el.querySelector("code")?.textContent.trim().split("\n")[0] || "Código"));
+      else if (el.matches("p, ul, ol, blockquote, .admonition")) {
+        // The text itself, math as typeset, cut by CSS to two lines (a list: three items).
+        const copy = el.cloneNode(true);
+        copy.querySelectorAll("[id]").forEach((x) => x.removeAttribute("id"));
+        copy.removeAttribute("id");
+        if (copy.matches("ul, ol")) Array.from(copy.children).slice(3).forEach((li) => li.remove());
+        copy.querySelectorAll(".inc-pending").forEach((x) => x.classList.remove("inc-pending"));
+        out.push(copy);
+      }
+    }
+    return out;
+  }
+
   /* ---------- the deck ---------- */
 
   class Deck {
@@ -328,7 +359,7 @@ import {keyOwner, ownsKey} from "./focus.js";
       if (start && typeof start === "object") i = Math.max(0, this.slides.findIndex((s) => s.content.contains(start)));
       document.dispatchEvent(new CustomEvent("course:slides-open", {detail: {mode}}));
       this.layout();
-      this.go(clamp(i, 0, n - 1), 0, {broadcast: false});
+      this.go(clamp(i, 0, n - 1), 0, {broadcast: false, initial: true});
       // The build makes images lazy for reading (sitebuild/images.py). A deck loads them
       // all now: no figure appears late on the projector, and the PDF has every one.
       for (const img of this.root.querySelectorAll('img[loading="lazy"]')) img.loading = "eager";
@@ -358,14 +389,20 @@ import {keyOwner, ownsKey} from "./focus.js";
         const i = slideFromHash();
         if (i !== null) this.go(i, 0);
       }, opts);
-      if (document.fonts) document.fonts.ready.then(() => this.root.isConnected && this.fitVisible());
-      // Content that grows later (a demo's result, an image) is fitted again.
+      // Content that grows later (a demo's result, an image) is fitted again, once a frame.
       let queued = false;
-      this.resizeObserver = new ResizeObserver(() => {
+      const refit = () => {
         if (queued) return;
         queued = true;
         requestAnimationFrame(() => { queued = false; if (this.root.isConnected) this.fitVisible(); });
-      });
+      };
+      this.resizeObserver = new ResizeObserver(refit);
+      // So is text whose font arrives after the fit: KaTeX's fonts load only when a
+      // slide with math is first shown, and its glyphs are wider than the fallback's.
+      if (document.fonts) {
+        document.fonts.ready.then(refit);
+        document.fonts.addEventListener("loadingdone", refit, opts);
+      }
       this.slides.forEach((s) => this.resizeObserver.observe(s.content));
       // Touch: swipe left/right, but not when the gesture starts inside a demo.
       let touch = null;
@@ -405,11 +442,12 @@ import {keyOwner, ownsKey} from "./focus.js";
     /** A message from the other window of this page (presenter or audience). */
     receive(data) {
       switch (data.type) {
-        case "goto": this.go(data.slide, data.step, {broadcast: false}); break;
+        // A presenter that joins is shown the audience's slide: not yet the talk's start.
+        case "goto": this.go(data.slide, data.step, {broadcast: false, initial: Boolean(data.join)}); break;
         case "hello":  // a presenter opened later: it follows this audience window
           if (this.mode !== "slides") break;
           this.post({type: "canvas", w: this.cw, h: this.ch});
-          this.post({type: "goto", slide: this.index, step: this.step});
+          this.post({type: "goto", slide: this.index, step: this.step, join: true});
           if (this.blanked) this.post({type: "blank", on: true});
           break;
         case "canvas":
@@ -455,10 +493,6 @@ import {keyOwner, ownsKey} from "./focus.js";
       this.root.style.setProperty("--s", Math.max(0.05, s).toFixed(4));
       this.root.style.setProperty("--cw", this.cw + "px");
       this.root.style.setProperty("--ch", this.ch + "px");
-      if (this.nextBox) {
-        this.nextBox.style.aspectRatio = `${this.cw} / ${this.ch}`;
-        this.nextBox.style.setProperty("--s", (this.nextBox.clientWidth / this.cw).toFixed(4));
-      }
 
       if (this.inkCanvas.isConnected) this.redrawInk();
     }
@@ -558,10 +592,10 @@ import {keyOwner, ownsKey} from "./focus.js";
 
 
     /** Show slide i with `step` incremental items revealed (Infinity: all). */
-    go(i, step = 0, {broadcast = true} = {}) {
+    go(i, step = 0, {broadcast = true, initial = false} = {}) {
       i = clamp(i | 0, 0, this.slides.length - 1);
       const slide = this.slides[i];
-      const changed = i !== this.index;
+      const changed = i !== this.index, from = this.index;
       this.index = i;
       this.step = clamp(step, 0, slide.items.length);
       if (this.mode !== "print") this.slides.forEach((s, k) => {
@@ -572,6 +606,7 @@ import {keyOwner, ownsKey} from "./focus.js";
       const n = this.slides.length;
       this.progress.style.width = `${(100 * (i + 1)) / n}%`;
       this.showCounter();
+      if (changed && !initial) this.startClock(false, from);  // the talk has begun
       if (changed) {
         this.live.textContent = `Diapositiva ${i + 1} de ${n}`;
         if (this.mode !== "print") {
@@ -628,16 +663,20 @@ import {keyOwner, ownsKey} from "./focus.js";
       this.nextBox = h("div", {class: "presenter-next-box"});
       this.notesBox = h("div", {class: "presenter-notes-body"});
       this.elapsed = h("strong", {class: "presenter-elapsed"});
+      this.plannedText = h("span", {class: "presenter-planned"});
       this.remaining = h("strong", {class: "presenter-remaining"});
       this.pace = h("strong", {class: "presenter-pace"});
+      this.wall = h("strong", {class: "presenter-wallclock"});
       // The lecture's planned duration: front matter `minutes:`, emitted as a meta tag.
       const planned = Number(document.querySelector('meta[name="course:minutes"]')?.content) || DEFAULT_MINUTES;
       const minutes = h("input", {type: "number", min: "1", max: "600", step: "1", value: String(planned), id: "presenter-minutes"});
-      const reset = h("button", {type: "button", text: "Reiniciar"});
+      this.startButton = h("button", {type: "button", class: "presenter-start", "aria-keyshortcuts": "T"});
       this.minutes = planned;
-      this.t0 = Date.now();
+      // The clock waits for the talk: it starts on the first slide change or with T
+      // (or the button), not when this window opens.
+      this.t0 = null;
       minutes.addEventListener("input", () => { this.minutes = Math.max(1, Number(minutes.value) || planned); this.tick(); });
-      reset.addEventListener("click", () => { this.t0 = Date.now(); this.tick(); });
+      this.startButton.addEventListener("click", () => this.startClock(true));
       this.clock = setInterval(() => this.tick(), 1000);
       const sizeButton = (text, label, d) => {
         const b = h("button", {type: "button", class: "presenter-size", text, "aria-label": label, title: `${label} (${d > 0 ? "+" : "−"})`});
@@ -652,14 +691,24 @@ import {keyOwner, ownsKey} from "./focus.js";
             sizeButton("A−", "Notas más pequeñas", -1), sizeButton("A+", "Notas más grandes", 1)),
           this.notesBox),
         h("section", {class: "presenter-clock", "aria-label": "Tiempo"},
-          h("p", {}, "Transcurrido ", this.elapsed), h("p", {}, "Restante ", this.remaining),
+          h("p", {}, "Transcurrido ", this.elapsed, " ", this.plannedText),
+          h("p", {}, "Restante ", this.remaining),
           h("p", {}, this.pace),
-          h("p", {}, h("label", {for: "presenter-minutes", text: "Duración (min) "}), minutes, " ", reset)));
+          h("p", {}, "Hora ", this.wall),
+          h("p", {}, h("label", {for: "presenter-minutes", text: "Duración (min) "}), minutes, " ", this.startButton)));
       let size = 20;
       try { size = Number(localStorage.getItem(NOTES_SIZE_KEY)) || size; } catch (e) { /* storage off */ }
       this.notesSize(0, size);
       this.tick();
       return this.panel;
+    }
+
+    /** Start the talk's clock now, from the slide on screen (restart: from zero again). */
+    startClock(restart = false, from = this.index) {
+      if (this.mode !== "presenter" || (this.t0 !== null && !restart)) return;
+      this.t0 = Date.now();
+      this.startSlide = Math.max(0, from);
+      this.tick();
     }
 
     /** Enlarge (d > 0) or shrink the notes, 16 to 48 px; remembered for next time. */
@@ -670,14 +719,28 @@ import {keyOwner, ownsKey} from "./focus.js";
       try { localStorage.setItem(NOTES_SIZE_KEY, String(this.notesPx)); } catch (e) { /* storage off */ }
     }
 
-    /** Elapsed and remaining time, and the pace: where the plan (the same time for
-     * every slide) expects the talk to be now, against the slide on screen. */
+    /** Elapsed time against the plan, remaining time, the wall clock and the pace:
+     * where the plan (the same time for every slide from the one the clock started on
+     * to the last) expects the talk to be now, against the slide on screen. */
     tick() {
-      const t = (Date.now() - this.t0) / 1000, total = this.minutes * 60, left = total - t;
+      const now = new Date();
+      this.wall.textContent = String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
+      const started = this.t0 !== null;
+      const t = started ? (now.getTime() - this.t0) / 1000 : 0, total = this.minutes * 60, left = total - t;
       this.elapsed.textContent = mmss(t);
+      this.plannedText.textContent = `de ${mmss(total)}`;
       this.remaining.textContent = mmss(left);
       this.remaining.classList.toggle("is-over", left < 0);
-      const ahead = (total * this.index) / this.slides.length - t;
+      this.startButton.textContent = started ? "Reiniciar" : "Empezar";
+      this.startButton.title = started ? "Reiniciar el reloj (T)" : "Empezar el reloj (T o al pasar de diapositiva)";
+      if (!started) {
+        this.pace.textContent = "El reloj empieza con la charla";
+        this.pace.className = "presenter-pace is-waiting";
+        delete this.pace.dataset.ahead;
+        return;
+      }
+      const from = this.startSlide, span = Math.max(1, this.slides.length - from);
+      const ahead = (total * (this.index - from)) / span - t;
       this.pace.textContent = Math.abs(ahead) <= ON_TIME ? "A tiempo"
         : `${ahead > 0 ? "Adelantado" : "Retrasado"} ${mmss(Math.abs(ahead))}`;
       this.pace.dataset.ahead = String(Math.round(ahead));
@@ -686,22 +749,7 @@ import {keyOwner, ownsKey} from "./focus.js";
 
     updatePresenter() {
       const next = this.slides[this.index + 1];
-      this.nextBox.replaceChildren();
-      if (next) {
-        // A picture of the next slide: a clone without ids, inert, canvases copied.
-        const copy = next.section.cloneNode(true);
-        copy.querySelectorAll("[id]").forEach((x) => x.removeAttribute("id"));
-        copy.querySelectorAll(".inc-pending").forEach((x) => x.classList.remove("inc-pending"));
-        const src = next.section.querySelectorAll("canvas"), dst = copy.querySelectorAll("canvas");
-        dst.forEach((c, k) => {
-          c.width = src[k].width; c.height = src[k].height;
-          if (c.width && c.height) c.getContext("2d").drawImage(src[k], 0, 0);
-        });
-        for (const a of ["role", "aria-roledescription", "aria-label", "tabindex"]) copy.removeAttribute(a);
-        copy.classList.add("slide--preview");
-        this.nextBox.append(h("div", {class: "slide-frame", "aria-hidden": "true", inert: true}, copy));
-      } else this.nextBox.append(h("p", {text: "Fin de la presentación."}));
-      this.layout();
+      this.nextBox.replaceChildren(...(next ? previewOf(next) : [h("p", {text: "Fin de la presentación."})]));
       const notes = Array.from(this.slides[this.index].section.querySelectorAll("details.notes"));
       this.notesBox.replaceChildren();
       for (const d of notes) {
@@ -781,6 +829,10 @@ import {keyOwner, ownsKey} from "./focus.js";
         case "l": case "L": this.setTool("laser"); return true;
         case "d": case "D": this.setTool("pen"); return true;
         case "c": case "C": this.clearInk(this.index, true); return true;
+        case "t": case "T":
+          if (this.mode !== "presenter") return false;
+          this.startClock(this.t0 !== null);
+          return true;
         case "+": case "=": case "-":
           if (this.mode !== "presenter") return false;
           this.notesSize(k === "-" ? -1 : 1);
