@@ -10,12 +10,13 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help venv node vendor data chromium site serve test bench figures figures-quick notebooks clean
+.PHONY: help venv node vendor data chromium site serve test test-fast bench figures figures-quick notebooks clean
 
 help:
 	@echo "make serve    build and serve the site on http://127.0.0.1:8000 (live reload)"
 	@echo "make site     build the site into site/"
 	@echo "make test     install everything the tests need, then run them"
+	@echo "make test-fast  the edit-test loop: every test but Chromium and training (< 3 min)"
 	@echo "make bench    benchmarks (browser start-up, demos, training)"
 	@echo "make figures  train the models and regenerate docs/figures/ (GPU if any)"
 	@echo "make notebooks  execute docs/notebooks/*.ipynb and store their outputs"
@@ -57,6 +58,10 @@ serve: vendor
 
 test: vendor data chromium
 	$(PY) -m pytest
+
+# The edit-test loop: everything except the Chromium tests and the training runs.
+test-fast: vendor data
+	$(PY) -m pytest --fast
 
 bench: vendor data chromium
 	PYTHONPATH=.:tests $(PY) tests/benchmarks/run.py $(ARGS)

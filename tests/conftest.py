@@ -263,3 +263,31 @@ def axe():
                 if v["impact"] in ("serious", "critical")]
 
     return check
+
+
+# ------------------------------------------------------------------ the fast tier
+
+# Fixtures that open Chromium or train a network: a test that uses one (directly or
+# through another fixture) is left out of `make test-fast`.
+SLOW_FIXTURES = {"browser", "quick_out"}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fast", action="store_true",
+                     help="the edit-test loop: everything except Chromium and training (make test-fast)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--fast"):
+        return
+    keep, drop = [], []
+    for item in items:
+        slow = SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or item.get_closest_marker("training")
+        (drop if slow else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "training: trains a network (left out of make test-fast)")
