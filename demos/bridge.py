@@ -69,6 +69,32 @@ def call(module: str, func: str, args: Any = (), kwargs: Any = None) -> Any:
         return {"__error__": record(exc)}
 
 
+def spanish(exc: BaseException) -> str:
+    """A common Python exception said in Spanish, without Python's English details: the
+    original (type and text) stays in the traceback, shown under «Traza de Python».
+    Unknown types keep Python's own text after their class name."""
+    if isinstance(exc, ZeroDivisionError):
+        return "División por cero"
+    if isinstance(exc, SyntaxError):
+        return f"Error de sintaxis: {exc.msg}"
+    if isinstance(exc, NameError):
+        name = getattr(exc, "name", None)
+        return f"El nombre «{name}» no está definido" if name else "Un nombre no está definido"
+    if isinstance(exc, IndexError):
+        return "Índice fuera de rango"
+    if isinstance(exc, KeyError):
+        return f"La clave {exc} no existe"
+    if isinstance(exc, TypeError):
+        return "Tipos de datos incompatibles en una operación"
+    if isinstance(exc, AttributeError):
+        return f"«{exc.name}» no es un atributo de este objeto" if getattr(exc, "name", None) else "Atributo inexistente"
+    if isinstance(exc, MemoryError):
+        return "No hay memoria suficiente para este cálculo"
+    if isinstance(exc, OverflowError):
+        return "Desbordamiento numérico: el número es demasiado grande"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def record(exc: BaseException, *, only_file: str | None = None) -> dict[str, Any]:
     """Any exception as the record the page reads (the one Python->JS error format).
 
@@ -93,7 +119,7 @@ def record(exc: BaseException, *, only_file: str | None = None) -> dict[str, Any
     elif isinstance(exc, InputError):
         kind, message = "input", str(exc)
     else:
-        kind, message = "python", str(exc)
+        kind, message = "python", spanish(exc)
     return {
         "kind": kind, "message": message, "type": type(exc).__name__,
         "field": getattr(exc, "field", None), "cell": list(exc.cell) if getattr(exc, "cell", None) else None,

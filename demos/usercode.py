@@ -94,7 +94,7 @@ def _error(exc: BaseException) -> dict[str, Any]:
     """The bridge's error record, with the reader's line named in the message."""
     rec = record(exc, only_file=FILENAME)
     if isinstance(exc, SyntaxError):
-        rec["message"] = f"{exc.msg} (línea {exc.lineno} de tu código)"
+        rec["message"] = f"{rec['message']} (línea {exc.lineno} de tu código)"
     elif rec["kind"] == "python" and rec["line"]:
         rec["message"] = f"{rec['message']} (línea {rec['line']} de tu código)"
     return rec

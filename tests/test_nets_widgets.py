@@ -159,7 +159,8 @@ def test_a_diffusion_sample_completes_and_can_be_interrupted(page, server):
     page.wait_for_function(f"() => document.querySelector('{SAMPLER}').dataset.state === 'done'")
     page.fill(f"{SAMPLER} input[aria-label='Pasos DDIM']", "0")
     page.click(f"{SAMPLER} button:has-text('Generar')")
-    assert "no válido" in page.inner_text(f"{SAMPLER} .demo-error")
+    assert "«Pasos» debe estar entre 1 y 200; has escrito 0." in page.inner_text(f"{SAMPLER} .demo-error")
+    assert page.get_attribute(f"{SAMPLER} [data-field=steps]", "aria-invalid") == "true"
 
 
 def _torch_ddim_from_seed(sd, cfg, labels, steps, scale, seed):

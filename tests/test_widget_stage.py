@@ -184,6 +184,22 @@ def test_digit_explorer_kernel_editor_opens_inside_the_slide(server, deck):
     assert_still(page, "digit-explorer")
 
 
+def test_optimizer_and_diffusion_errors_keep_the_slide_still(server, deck):
+    page = deck
+    sel = present(page, server.url + "lectures/01-fundamentos/", "optimizer-playground", ready=False)
+    steps = page.locator(f"{sel} input[data-field=steps]")
+    for text in ["abc", "99999", "", "50"]:
+        type_into(page, steps, text)
+        settled(page, sel)
+    assert_still(page, "optimizer-playground")
+
+    sel = present(page, server.url + "lectures/08-difusion/", "diffusion-sampler")
+    type_into(page, page.locator(f"{sel} input[data-field=guidance]"), "")
+    page.click(f"{sel} button:has-text('Generar')")
+    assert error_shown(page, sel)
+    assert_still(page, "diffusion-sampler")
+
+
 def test_segmenter_keeps_the_slide_still(server, deck):
     page = deck
     sel = present(page, server.url + "lectures/06-segmentacion/", "segmenter")

@@ -83,7 +83,7 @@ import * as widgets from "./widgets/index.js";
         errorBox.hidden = false;
         errorBox.textContent = "";
         const p = document.createElement("p");
-        p.textContent = rec.kind === "python" && rec.type ? `${rec.type}: ${rec.message}` : rec.message;
+        p.textContent = rec.message;  // Spanish (demos/bridge.py); Python's own text is in the trace
         errorBox.append(p);
         if (rec.kind === "python" && rec.traceback) {
           const details = document.createElement("details");

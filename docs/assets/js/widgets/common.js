@@ -8,6 +8,7 @@
  */
 import {h, uid} from "../dom.js";
 import {ndarray, toTyped} from "../pyodide-runtime.js";
+import {parseNumber, plural} from "./numbers.js";
 import {ownsKey} from "../focus.js";
 
   const SITE_ROOT = new URL("../../../", import.meta.url);
@@ -20,7 +21,9 @@ import {ownsKey} from "../focus.js";
   function toRecord(err) {
     if (err && err.record) return err.record;
     if (err && typeof err === "object" && "kind" in err && "message" in err) return err;
-    return {kind: "python", type: err && err.name, message: String((err && err.message) || err),
+    // A plain Error is one of our own Spanish messages: shown as it is, with no «Error:».
+    const ours = err instanceof Error && err.name === "Error";
+    return {kind: ours ? "input" : "python", type: err && err.name, message: String((err && err.message) || err),
             field: null, cell: null, code: null, line: null, traceback: ""};
   }
 
@@ -81,17 +84,18 @@ import {ownsKey} from "../focus.js";
     };
   }
 
-  /** A labelled slider with a number box beside it, kept in sync. The number box takes
-   * any typed value (the Python side explains bad ones); read() returns its text. */
+  /** A labelled slider with a number box beside it, kept in sync. The number box is a
+   * text box (a decimal comma or point, like every widget's: numbers.js) that takes any
+   * typed value (the Python side explains bad ones); read() returns its text. */
   function numberControl({label, name, min, max, value, step = 1, onChange}) {
     const id = uid("cw-num");
     const range = h("input", {type: "range", id: id + "-r", name: name + "-range", min, max, step, value, "aria-label": label});
-    const box = h("input", {type: "number", id, name, min, max, step, value, inputmode: "numeric", class: "cw-numbox",
+    const box = h("input", {type: "text", id, name, value, inputmode: "decimal", autocomplete: "off", class: "cw-numbox",
                             "data-field": name});
     range.addEventListener("input", () => { box.value = range.value; onChange(); });
     box.addEventListener("input", () => {
-      const v = Number(box.value);
-      if (box.value !== "" && Number.isFinite(v)) range.value = String(Math.min(max, Math.max(min, v)));
+      const r = parseNumber(box.value);
+      if (!r.error) range.value = String(Math.min(max, Math.max(min, r.value)));
       onChange();
     });
     const wrap = h("div", {class: "cw-control"}, h("label", {for: id}, label), range, box);
@@ -101,17 +105,14 @@ import {ownsKey} from "../focus.js";
   /** A number control's value for Python, {value}, or {error} (an input error naming the
    * control's field) saying why there is none: an empty box, text the browser could not
    * read as a number, or a number too large to be one (1e400). */
-  function readNumber(control, label) {
-    const text = control.read(), field = control.name;
-    if (text === "" && control.box.validity.badInput) {
-      return {error: inputError(`«${label}» no es un número que se pueda usar (¿demasiado grande?)`,
-                                {field, code: "not_a_number"})};
-    }
-    if (text === "") return {error: inputError(`Escribe un número en «${label}»`, {field, code: "empty"})};
-    const v = Number(text);
-    if (Number.isNaN(v)) return {error: inputError(`«${label}» no es un número`, {field, code: "not_a_number"})};
-    if (!Number.isFinite(v)) return {error: inputError(`«${label}» es demasiado grande`, {field, code: "too_large"})};
-    return {value: v};
+  function readNumber(control, label, limits = {}) {
+    const r = parseNumber(control.read(), {label, ...limits});
+    return r.error ? {error: inputError(r.error, {field: control.name, code: r.code})} : {value: r.value};
+  }
+
+  /** Read a plain <input> (data-field names it) with parseNumber: {value} or {error}. */
+  function readBox(box, label, limits = {}) {
+    return readNumber({read: () => box.value, name: box.dataset.field || null}, label, limits);
   }
 
   // ------------------------------------------------------------------- stage
@@ -458,5 +459,5 @@ import {ownsKey} from "../focus.js";
   export {
     h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, drawImage, fitCell,
     onResize, rows, canvasFigure, placeErrors, fmt, player, SAMPLES, SITE_ROOT, ndarray, toTyped,
-    toRecord, inputError, isInterrupted, stage,
+    toRecord, inputError, isInterrupted, stage, parseNumber, plural, readBox,
   };

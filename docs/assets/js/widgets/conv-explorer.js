@@ -16,6 +16,11 @@ import {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, can
   // Text that is a whole matrix, not one number: rows split by ";" or lines, brackets,
   // or several numbers separated by spaces.
   const MATRIX = /[;\n[\]]|\S\s+\S/;
+  const MATRIX_PAUSE_MS = 700;
+  /** Text being typed that is a matrix of several numbers («1 0 -1; 2 0 -2; 1 0 -1»), not
+   * one bad cell («[1]», «1 e»: Python explains those at once). */
+  const typingMatrix = (text) => MATRIX.test(text.trim())
+    && text.split(/[\s,;[\]]+/).filter((t) => /\d/.test(t)).length >= 2;
 
   function showValue(v) {
     if (Number.isInteger(v)) return String(v);
@@ -31,6 +36,7 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
     let size = 3;
     let cells = [];  // rows of <input>
     let presets = [];
+    let matrixTimer = null;
 
     // ---- kernel
     const presetId = uid("cw-preset"), sizeId = uid("cw-ksize");
@@ -43,7 +49,7 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
         h("div", {class: "cw-control"}, h("label", {for: presetId}, "Filtro predefinido"), presetSel),
         h("div", {class: "cw-control"}, h("label", {for: sizeId}, "Tamaño"), sizeSel)),
       grid,
-      h("p", {class: "cw-hint", text: "Escribe números: -1, 0.5 o fracciones como 1/9; o pega una matriz "
+      h("p", {class: "cw-hint", text: "Escribe números: -1, 0,5 (o 0.5) o fracciones como 1/9; o pega o escribe una matriz "
         + "entera en una celda, por ejemplo 1 0 -1; 2 0 -2; 1 0 -1."}));
 
     function buildGrid(values) {
@@ -52,17 +58,28 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
       cells = values.map((row, i) => row.map((v, j) => {
         const input = h("input", {type: "text", inputmode: "decimal", value: v, size: 4, "data-cell": `${i},${j}`,
                                   "aria-label": `Núcleo, fila ${i + 1}, columna ${j + 1}`});
-        input.addEventListener("input", () => { presetSel.value = ""; update(); });
+        input.addEventListener("input", () => {
+          presetSel.value = "";
+          // A whole matrix being typed into one cell becomes the kernel once typing pauses
+          // (no Enter needed); until then nothing is computed from the half-typed text.
+          clearTimeout(matrixTimer);
+          if (typingMatrix(input.value)) { matrixTimer = setTimeout(() => pasteMatrix(input.value), MATRIX_PAUSE_MS); return; }
+          update();
+        });
         input.addEventListener("paste", (event) => {
           const text = event.clipboardData && event.clipboardData.getData("text");
           if (text && MATRIX.test(text.trim())) { event.preventDefault(); pasteMatrix(text); }
         });
-        input.addEventListener("change", () => { if (MATRIX.test(input.value.trim())) pasteMatrix(input.value); });
+        input.addEventListener("change", () => {
+          if (MATRIX.test(input.value.trim())) { clearTimeout(matrixTimer); pasteMatrix(input.value); }
+        });
         grid.append(input);
         return input;
       }));
     }
-    function readGrid() { return cells.map((row) => row.map((c) => c.value)); }
+    // One number in a cell with a decimal comma («0,5») reads as every widget's boxes do.
+    const commaDecimal = (t) => (/^\s*[+\-\u2212]?\d*,\d+\s*$/.test(t) ? t.replace(",", ".") : t);
+    function readGrid() { return cells.map((row) => row.map((c) => commaDecimal(c.value))); }
     /** A whole matrix typed or pasted into one cell: Python splits it as parse_kernel
      * reads text; a square one of 1..7 rows becomes the kernel, cell by cell. */
     async function pasteMatrix(text) {

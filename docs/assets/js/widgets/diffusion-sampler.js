@@ -9,7 +9,7 @@
  * State: data-state = idle | running | done | error, data-step ("i/n"), data-sample (JSON of
  * the final 28×28 image, rounded), data-compare (JSON [class, other class], null = no class)
  * and data-sample-other while comparing, and an aria-live progress line. */
-import {h, guardKeys} from "./common.js";
+import {h, guardKeys, readBox, plural, inputError} from "./common.js";
 import {loadNet, provenance, paintGray, plane, errorText, whenVisible} from "./nets-common.js";
 
 export default {
@@ -21,15 +21,20 @@ export default {
     const classSelect = (label) => h("select", {"aria-label": label}, h("option", {value: ""}, "sin clase"),
       ...Array.from({length: 10}, (_, d) => h("option", {value: String(d)}, `«${d}»`)));
     const cls = classSelect("Clase pedida"), other = classSelect("Otra clase, misma semilla");
+    other.dataset.field = "other";
     cls.value = "7";
     other.value = "1";
     const className = (v) => (v === null ? "sin clase" : `«${v}»`);
-    const guidance = h("input", {type: "number", min: "0", max: "20", step: "0.5", value: "3", "aria-label": "Escala de guía s"});
-    const steps = h("input", {type: "number", min: "1", max: "200", step: "1", value: "25", "aria-label": "Pasos DDIM"});
-    const seed = h("input", {type: "number", min: "0", step: "1", value: "0", "aria-label": "Semilla"});
-    const go = h("button", {type: "button"}, "Generar");
+    const decimalText = (v) => String(v).replace(".", ",");
+    const box = (field, value, label) => h("input", {type: "text", inputmode: "decimal", autocomplete: "off", size: "4",
+                                                     class: "cw-numbox", value, "data-field": field, "aria-label": label});
+    const guidance = box("guidance", "3", "Escala de guía s");
+    const steps = box("steps", "25", "Pasos DDIM");
+    const seed = box("seed", "0", "Semilla");
+    // Until the network has loaded, the buttons say so instead of doing nothing.
+    const go = h("button", {type: "button", disabled: true}, "Generar (cargando la red…)");
     const stop = h("button", {type: "button", disabled: true}, "Detener");
-    const pair = h("button", {type: "button"}, "Comparar");
+    const pair = h("button", {type: "button", disabled: true}, "Comparar");
     const scrub = h("input", {type: "range", min: "0", max: "0", value: "0", "aria-label": "Paso mostrado"});
     const xt = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Imagen x_t"});
     const x0 = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Predicción de x₀"});
@@ -129,23 +134,20 @@ export default {
     /** One sample, or with compare the same seed's noise for two classes side by side. */
     async function sample({compare = false} = {}) {
       if (running || !net) return;
-      const s = Number(guidance.value), n = Number(steps.value), sd = Number(seed.value);
+      const read = [[guidance, readBox(guidance, "Guía s", {min: 0, max: 20})],
+                    [steps, readBox(steps, "Pasos", {min: 1, max: 200, integer: true})],
+                    [seed, readBox(seed, "Semilla", {min: 0, max: 2 ** 31 - 1, integer: true})]];
       const label = labelOf(cls), otherLabel = labelOf(other);
-      const checks = [[guidance, Number.isFinite(s) && s >= 0 && s <= 20, "un número entre 0 y 20"],
-                      [steps, Number.isInteger(n) && n >= 1 && n <= 200, "un entero entre 1 y 200"],
-                      [seed, Number.isInteger(sd) && sd >= 0, "un entero mayor o igual que 0"]];
-      if (compare) checks.push([other, otherLabel !== label, "una clase distinta de la primera"]);
-      other.removeAttribute("aria-invalid");
-      for (const [inp, ok, want] of checks) {
-        if (ok) inp.removeAttribute("aria-invalid");
-        else {
-          inp.setAttribute("aria-invalid", "true");
-          const value = inp.tagName === "SELECT" ? inp.selectedOptions[0].textContent : inp.value;
-          ui.error(new Error(`Valor no válido en «${inp.getAttribute("aria-label")}»: «${value}»; debe ser ${want}.`));
-          inp.focus();
-          return;
-        }
+      if (compare && otherLabel === label) {
+        read.push([other, {error: inputError(`«Otra clase» debe ser distinta de la primera (${className(label)}).`, {field: "other"})}]);
       }
+      for (const [inp, r] of read) {
+        if (!r.error) continue;
+        ui.error(r.error);  // the message, and the box it names marked
+        inp.focus();
+        return;
+      }
+      const [s, n, sd] = read.map(([, r]) => r.value);
       ui.error(null);
       cancel = false;
       setRunning(true);
@@ -182,8 +184,8 @@ export default {
         el.dataset.state = "done";
         live.textContent = (compare
           ? `Listo: el mismo ruido x_T (semilla ${sd}) da ${className(label)} a la izquierda y `
-            + `${className(otherLabel)} a la derecha; ${n} pasos DDIM, guía s = ${s}. `
-          : `Listo: ${n} pasos DDIM, ${label === null ? "sin clase" : `clase ${label}`}, guía s = ${s}. `)
+            + `${className(otherLabel)} a la derecha; ${plural(n, "paso")} DDIM, guía s = ${decimalText(s)}. `
+          : `Listo: ${plural(n, "paso")} DDIM, ${label === null ? "sin clase" : `clase ${label}`}, guía s = ${decimalText(s)}. `)
           + "Mueve el control «Paso mostrado» para repasar la trayectoria.";
       } catch (err) {
         el.dataset.state = "error";
@@ -213,6 +215,8 @@ export default {
       el.append(provenance(net.entry, (m) => `U-Net de difusión entrenada ${m.steps} pasos (T = ${cfg.T}, programa lineal)`));
       el.dataset.state = "idle";
       el.dataset.ready = "true";
+      go.textContent = "Generar";
+      setRunning(false);
     });
     return () => { alive = false; cancel = true; unwatch(); };
   },

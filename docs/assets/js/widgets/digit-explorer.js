@@ -5,7 +5,7 @@
  *
  * State for tests and assistive technology: data-prediction, data-probabilities (JSON),
  * data-logits (JSON), data-ready ("true" once the weights are loaded), plus an aria-live line. */
-import {h, guardKeys, coalesce, canvasFigure, fmt} from "./common.js";
+import {h, guardKeys, coalesce, canvasFigure, fmt, parseNumber} from "./common.js";
 import {loadNet, provenance, paintGray, plane, pct, errorText, ndarray, toTyped, whenVisible} from "./nets-common.js";
 
 const SIDE = 280;  // drawing canvas, 10 canvas pixels per MNIST pixel
@@ -32,7 +32,8 @@ export default {
     const undo = h("button", {type: "button"}, "Deshacer");
     const occl = h("button", {type: "button"}, "Mapa de oclusión");
     const reset = h("button", {type: "button"}, "Restablecer la red");
-    const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Dibuja un dígito."});
+    const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Cargando la red…"});
+    occl.disabled = reset.disabled = true;  // until the network has loaded
     const ctx = pad.getContext("2d");
 
     function redraw() {
@@ -208,6 +209,7 @@ export default {
     });
 
     async function select(layer, m, row, col) {
+      if (!net) return;
       selected = {layer, m, row, col};
       await showKernel();
     }
@@ -245,14 +247,15 @@ export default {
         }
         const apply = h("button", {type: "button"}, "Aplicar");
         apply.addEventListener("click", () => {
-          const vals = inputs.map((inp) => Number(inp.value.replace(",", ".").replace("−", "-")));
-          const bad = inputs.find((inp, n) => inp.value.trim() === "" || !Number.isFinite(vals[n]));
+          const read = inputs.map((inp) => parseNumber(inp.value, {label: inp.getAttribute("aria-label")}));
+          const bad = read.findIndex((r) => r.error);
           inputs.forEach((inp) => inp.removeAttribute("aria-invalid"));
-          if (bad) {
-            bad.setAttribute("aria-invalid", "true");
-            ui.error(new Error(`«${bad.value}» no es un número: escribe por ejemplo 0,5 o -1.`));
+          if (bad >= 0) {
+            inputs[bad].setAttribute("aria-invalid", "true");
+            ui.error(new Error(read[bad].error));
             return;
           }
+          const vals = read.map((r) => r.value);
           run("digit_edit", [layer, m, c, vals]);
         });
         const cell = h("div", {class: "cw-kernel-cell"}, table, apply);
@@ -320,6 +323,8 @@ export default {
       });
       el.append(provenance(net.entry, (m) => `exactitud ${pct(m.test_accuracy || 0)} en ${(m.test_digits || 0).toLocaleString("es-ES")} dígitos de prueba`));
       el.dataset.ready = "true";
+      occl.disabled = reset.disabled = false;
+      live.textContent = "Dibuja un dígito.";
       update();
     }
     const unwatch = whenVisible(el, start);

@@ -12,7 +12,7 @@
  * data-hints, data-solution (shown | hidden), data-editor (codemirror | textarea); the
  * verdict is also announced by an aria-live line.
  */
-import {h, uid, guardKeys} from "./common.js";
+import {h, uid, guardKeys, plural} from "./common.js";
 import * as store from "../exercise-store.js";
 import {fetchAsset} from "../fetch-asset.js";
 
@@ -141,9 +141,9 @@ export default {
     }
 
     function updateSolutionButton() {
-      const free = record.failures >= spec.attempts;
+      const free = record.failures >= spec.attempts, left = spec.attempts - record.failures;
       solutionBtn.textContent = record.solutionShown ? "Solución a la vista"
-        : free ? "Ver la solución" : `Ver la solución (quedan ${spec.attempts - record.failures} intentos)`;
+        : free ? "Ver la solución" : `Ver la solución (${left === 1 ? "queda" : "quedan"} ${plural(left, "intento")})`;
       solutionBtn.disabled = record.solutionShown;
       el.dataset.attempts = String(record.failures);
     }

@@ -5,7 +5,7 @@
  *   <div class="demo" data-demo="optimizer-playground"></div>
  *
  * State: data-diverged (JSON list of methods that diverged), data-final (JSON final losses). */
-import {h, guardKeys, coalesce} from "./common.js";
+import {h, guardKeys, coalesce, readBox} from "./common.js";
 import {paintGray, plane, toTyped, whenVisible} from "./nets-common.js";
 
 const SIDE = 320;
@@ -25,7 +25,9 @@ export default {
       h("option", {value: "rosenbrock"}, "Rosenbrock (valle curvo)"));
     const lr = h("input", {type: "range", min: "-4", max: "0", step: "0.05", value: "-1.5", "aria-label": "log10 de la tasa de aprendizaje"});
     const lrText = h("output", {});
-    const steps = h("input", {type: "number", min: "1", max: "2000", value: "200", "aria-label": "Número de pasos"});
+    const MAX_STEPS = 5000;  // demos/optim.py's limit
+    const steps = h("input", {type: "text", inputmode: "numeric", autocomplete: "off", value: "200", size: "5",
+                              class: "cw-numbox", "data-field": "steps", "aria-label": "Número de pasos"});
     const canvas = h("canvas", {width: SIDE, height: SIDE, tabindex: "0", role: "img", class: "cw-surface",
                                 "aria-label": "Superficie de pérdida; pulsa para elegir el punto de partida"});
     const bg = document.createElement("canvas");
@@ -82,7 +84,9 @@ export default {
           const [z, hh, ww] = plane(grid.z);
           paintGray(bg, z, hh, ww, {colormap: terrain});
         }
-        paths = await runtime.call("demos.optim", "trajectories", [surface.value, start, rate(), Number(steps.value)]);
+        const n = readBox(steps, "Pasos", {min: 1, max: MAX_STEPS, integer: true});
+        if (n.error) { ui.error(n.error); live.textContent = "Sin resultado: corrige el número de pasos."; return; }
+        paths = await runtime.call("demos.optim", "trajectories", [surface.value, start, rate(), n.value]);
         const diverged = METHODS.map(([m]) => m).filter((m) => paths[m].diverged);
         el.dataset.diverged = JSON.stringify(diverged);
         el.dataset.final = JSON.stringify(Object.fromEntries(METHODS.map(([m]) => [m, toTyped(paths[m].loss).at(-1)])));

@@ -24,7 +24,7 @@ export default {name: "output-size-quiz", mount(el, {runtime: rt, ui}) {
     const row = h("div", {class: "cw-row"});
     for (const [key, label, value] of FIELDS) {
       const id = uid("cw-" + key);
-      inputs[key] = h("input", {type: "number", id, value, step: 1, class: "cw-numbox", inputmode: "numeric",
+      inputs[key] = h("input", {type: "text", id, value, class: "cw-numbox", inputmode: "decimal", autocomplete: "off",
                                 "data-field": key});
       inputs[key].addEventListener("input", () => update());
       row.append(h("div", {class: "cw-control cw-tight"}, h("label", {for: id}, label), inputs[key]));

@@ -26,7 +26,8 @@ export default {
     for (const c of [pad, out, truth]) c.style.width = `${SIZE * SCALE}px`;
     const next = h("button", {type: "button"}, "Otra escena generada");
     const clear = h("button", {type: "button"}, "Lienzo vacío (dibujar)");
-    const live = h("p", {class: "cw-result", "aria-live": "polite"});
+    const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Cargando la red…"});
+    next.disabled = clear.disabled = true;  // until the network has loaded: nothing to run yet
     const legend = h("p", {class: "cw-legend"});
     const table = h("table", {class: "cw-dice"});
     el.append(h("div", {class: "cw-controls"}, next, clear),
@@ -161,6 +162,7 @@ export default {
       el.append(provenance(net.entry, (m) => `Dice medio de los dígitos ${(m.mean_dice || 0).toFixed(2).replace(".", ",")} en `
         + `${m.test_scenes} escenas de prueba`));
       el.dataset.ready = "true";
+      next.disabled = clear.disabled = false;
       await loadScene(0);
     })().catch((err) => ui.error(err)));
     return () => { alive = false; unwatch(); };
