@@ -24,6 +24,11 @@ import numpy as np
 from demos import imageops as ops
 from demos.bridge import record
 from demos.errors import InputError
+from demos.grader import TimeLimit, _Deadline
+
+# Like the exercises: a runaway loop stops here, at the reader's line, and Python stays
+# ready (the widget restarts the worker only for a loop stuck inside NumPy).
+TIME_LIMIT_S = 5.0
 
 FILENAME = "<tu código>"
 MAX_SIDE = 2048  # a bigger result would not fit a canvas in the page comfortably
@@ -90,9 +95,13 @@ def _as_picture(result: Any) -> dict[str, Any]:
     return {**info, "image": shown, "min": lo, "max": hi, "stretched": True}
 
 
-def _error(exc: BaseException) -> dict[str, Any]:
+def _error(exc: BaseException, limit: float = TIME_LIMIT_S) -> dict[str, Any]:
     """The bridge's error record, with the reader's line named in the message."""
     rec = record(exc, only_file=FILENAME)
+    if isinstance(exc, TimeLimit):
+        where = f" (línea {rec['line']} de tu código)" if rec["line"] else ""
+        return {**rec, "kind": "input", "code": "timeout", "field": "code", "traceback": "",
+                "message": f"Tiempo agotado: tu código pasó de {limit:g} s{where}. ¿Un bucle que no termina?"}
     if isinstance(exc, SyntaxError):
         rec["message"] = f"{rec['message']} (línea {exc.lineno} de tu código)"
     elif rec["kind"] == "python" and rec["line"]:
@@ -100,7 +109,7 @@ def _error(exc: BaseException) -> dict[str, Any]:
     return rec
 
 
-def run(code: str, img: Any) -> dict[str, Any]:
+def run(code: str, img: Any, time_limit: float = TIME_LIMIT_S) -> dict[str, Any]:
     """Run ``code`` on a copy of ``img``; return the picture to draw or the error to show.
 
     Both carry ``stdout``, what the code printed. The result also says its shape, dtype
@@ -116,9 +125,11 @@ def run(code: str, img: Any) -> dict[str, Any]:
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
                 celda = _compile(code)
-                record = _as_picture(celda(np.array(img, copy=True)))
+                with _Deadline(time_limit).active():
+                    result = celda(np.array(img, copy=True))
+                record = _as_picture(result)
         except BaseException as exc:  # KeyboardInterrupt too: the reader pressed "Detener"
-            record = {"error": _error(exc)}
+            record = {"error": _error(exc, time_limit)}
     for w in caught:  # e.g. NumPy's "divide by zero", shown beside the print() output
         where = f" (línea {w.lineno})" if w.filename == FILENAME else ""
         out.write(f"Aviso{where}: {w.message}\n")

@@ -715,10 +715,17 @@ def test_step_widgets_pooling_and_quiz(server, page, axe):
 
 # ---------------------------------------------------------------- python-cell
 
+def set_code(page, sel, code):
+    """Replace a Python cell's code in its CodeMirror editor, as a reader would."""
+    page.wait_for_selector(f"{sel} .cm-content")
+    page.click(f"{sel} .cm-content")
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(code)
+
+
 def run_code(page, code):
     before = int(page.eval_on_selector(CELL, "el => el.dataset.runs"))
-    page.fill(f"{CELL} textarea", code)
-    page.focus(f"{CELL} textarea")
+    set_code(page, CELL, code)
     page.keyboard.press("Control+Enter")
     page.wait_for_function("([sel, b]) => +document.querySelector(sel).dataset.runs > b", arg=[CELL, before],
                            timeout=60_000)
@@ -735,7 +742,7 @@ def good_code_works(page):
 
 def stop_runaway_loop(page):
     before = int(page.eval_on_selector(CELL, "el => el.dataset.runs"))
-    page.fill(f"{CELL} textarea", "n = 0\nwhile True:\n    n += 1")
+    set_code(page, CELL, "n = 0\nwhile True:\n    n += 1")
     page.click(f"{CELL} button:has-text('Ejecutar')")
     page.wait_for_function("sel => document.querySelector(sel).dataset.busy === 'true'", arg=CELL)
     page.click(f"{CELL} button:has-text('Detener')")

@@ -51,6 +51,41 @@ import {ownsKey} from "../focus.js";
    * with the latest settings. The widget's data-requested / data-done counters let tests
    * and benchmarks wait for "everything asked for has been drawn". A call rejected
    * because another widget's Python was interrupted (worker restarted) is retried once. */
+  /** Python is one worker: while a long run holds it (a lecture cell's code), other
+   * widgets' calls wait in line. holdPython(owner) marks it held until the returned
+   * release() is called; coalesce() then shows «esperando a Python…» on a widget whose
+   * computation waits, instead of its stale result. */
+  let pythonHolder = null;
+  const waitingWidgets = new Set();
+  function holdPython(owner) {
+    pythonHolder = owner;
+    document.documentElement.dataset.pythonBusy = "true";
+    for (const show of waitingWidgets) show();
+    return () => {
+      if (pythonHolder !== owner) return;
+      pythonHolder = null;
+      delete document.documentElement.dataset.pythonBusy;
+    };
+  }
+
+  /** The «esperando a Python…» notice over a widget (never changes its height). */
+  function waitNotice(el) {
+    let notice = null;
+    const show = () => {
+      if (!pythonHolder || pythonHolder === el || notice) return;
+      notice = h("p", {class: "cw-waiting", role: "status"}, "esperando a Python…");
+      el.append(notice);
+      el.dataset.waiting = "true";
+    };
+    waitingWidgets.add(show);
+    show();
+    return () => {
+      waitingWidgets.delete(show);
+      if (notice) notice.remove();
+      delete el.dataset.waiting;
+    };
+  }
+
   function coalesce(el, job) {
     let running = false, again = false, requested = 0, runs = 0;
     el.dataset.requested = "0";
@@ -64,12 +99,15 @@ import {ownsKey} from "../focus.js";
         again = false;
         const ticket = requested;
         el.dataset.runs = String(++runs);
+        const waited = waitNotice(el);
         try {
           await job();
           retried = false;
         } catch (err) {
           if (isInterrupted(err) && !retried && !again) { retried = true; again = true; continue; }
           console.warn(err);
+        } finally {
+          waited();
         }
         el.dataset.done = String(ticket);
       }
@@ -459,5 +497,5 @@ import {ownsKey} from "../focus.js";
   export {
     h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, drawImage, fitCell,
     onResize, rows, canvasFigure, placeErrors, fmt, player, SAMPLES, SITE_ROOT, ndarray, toTyped,
-    toRecord, inputError, isInterrupted, stage, parseNumber, plural, readBox,
+    toRecord, inputError, isInterrupted, stage, parseNumber, plural, readBox, holdPython,
   };

@@ -7,7 +7,30 @@
  *
  *   <div class="demo" data-demo="python-cell" data-sample="astronaut"></div>
  */
-import {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors, inputError, isInterrupted} from "./common.js";
+import {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors, inputError, isInterrupted, holdPython} from "./common.js";
+import {codeEditor} from "./code-editor.js";
+
+  // The reader's code runs at most this long (demos/usercode.py stops it at their line,
+  // as the exercises do); a loop stuck inside NumPy gets WATCHDOG_GRACE_S more, then the
+  // worker is restarted.
+  const TIME_LIMIT_S = 5;
+  const WATCHDOG_GRACE_S = 5;
+  const STORE = "course-cell:";
+
+  /** A cell's key in localStorage: its page, its place on the page and its original code
+   * (a lecture that changes a cell's example starts that cell afresh). */
+  function storeKey(el, initial) {
+    const index = [...document.querySelectorAll('.demo[data-demo="python-cell"]')].indexOf(el);
+    let hash = 0;
+    for (const ch of initial) hash = (hash * 31 + ch.charCodeAt(0)) | 0;
+    return `${STORE}${location.pathname}#${index}:${(hash >>> 0).toString(36)}`;
+  }
+  function loadCode(key) {
+    try { return localStorage.getItem(key); } catch (err) { return null; }
+  }
+  function saveCode(key, code) {
+    try { if (code === null) localStorage.removeItem(key); else localStorage.setItem(key, code); } catch (err) { /* private mode */ }
+  }
 
   const EXAMPLE = [
     "# img: la foto actual, un arreglo de NumPy (alto × ancho, o alto × ancho × 3)",
@@ -21,14 +44,15 @@ import {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors, inputErr
 export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
     guardKeys(el);
     const codeId = uid("cw-code"), helpId = uid("cw-help");
-    const code = h("textarea", {id: codeId, class: "cw-code", spellcheck: "false", autocapitalize: "off",
-                                autocomplete: "off", "aria-describedby": helpId, rows: 8});
     const initial = el.dataset.code || EXAMPLE;  // a lecture may bring its own example
-    code.value = initial;
-    code.rows = Math.min(24, Math.max(8, initial.split("\n").length + 1));
+    const key = storeKey(el, initial);
+    const saved = loadCode(key);
+    let editor = null, alive = true;
+    const codeBox = h("div", {class: "cw-code-box", "data-field": "code"});
+    const currentCode = () => (editor ? editor.get() : saved ?? initial);
     const runBtn = h("button", {type: "button"}, "▶ Ejecutar");
     const stopBtn = h("button", {type: "button", disabled: true}, "■ Detener");
-    const resetBtn = h("button", {type: "button"}, "Restaurar el ejemplo");
+    const resetBtn = h("button", {type: "button", disabled: saved === null}, "Restaurar el original");
     const result = h("p", {class: "cw-result", role: "status", "aria-live": "polite"});
     const stdout = h("pre", {class: "cw-stdout", "aria-label": "Salida de print()"});
     const input = canvasFigure("Entrada (img)");
@@ -48,11 +72,12 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
       onError(err) { ui.error(err); },
     });
     el.append(source.el,
-      h("label", {for: codeId, class: "cw-code-label"}, "Tu código (Python con NumPy como np)"),
+      h("p", {id: codeId, class: "cw-code-label"}, "Tu código (Python con NumPy como np)"),
       h("p", {id: helpId, class: "cw-hint"},
-        "Recibe la foto en «img» y devuelve una imagen con «return». Ctrl+Enter ejecuta; "
-        + "«Detener» corta un bucle que no termina."),
-      code, h("div", {class: "cw-controls"}, runBtn, stopBtn, resetBtn), result, stdout,
+        `Recibe la foto en «img» y devuelve una imagen con «return». Tab sangra (Esc y luego Tab sale del editor); `
+        + `Ctrl+Enter ejecuta; tu código se guarda en este navegador. Se detiene a los ${TIME_LIMIT_S} s; `
+        + "«Detener» lo corta antes."),
+      codeBox, h("div", {class: "cw-controls"}, runBtn, stopBtn, resetBtn), result, stdout,
       h("div", {class: "demo-row cw-images"}, input.fig, output.fig));
     placeErrors(el, stdout);
 
@@ -69,8 +94,19 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
       el.dataset.busy = "true";
       result.textContent = rt.state === "ready" ? "Ejecutando tu código…" : "Esperando a Python…";
       stdout.textContent = "";
+      const release = holdPython(el);  // other widgets say «esperando a Python…» meanwhile
+      let timer = null, timedOut = false;
       try {
-        const out = await rt.call("demos.usercode", "run", [code.value, img]);
+        const call = rt.call("demos.usercode", "run", [currentCode(), img], {time_limit: TIME_LIMIT_S});
+        call.catch(() => {});  // after a timeout nobody awaits it any more
+        const watchdog = new Promise((resolve) => {
+          timer = setTimeout(() => { timedOut = true; rt.interrupt(); resolve(null); }, (TIME_LIMIT_S + WATCHDOG_GRACE_S) * 1000);
+        });
+        const out = await Promise.race([call, watchdog]);
+        if (!out) {
+          throw inputError(`Tiempo agotado: tu código no terminó en ${TIME_LIMIT_S + WATCHDOG_GRACE_S} s y Python se ha `
+            + "reiniciado. ¿Un bucle que no termina? Corrígelo y ejecútalo de nuevo.", {field: "code", code: "timeout"});
+        }
         stdout.textContent = out.stdout || "";
         lastOk = !out.error;
         if (out.error) {
@@ -94,11 +130,13 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
       } catch (err) {  // the worker was replaced ("Detener" without isolation) or failed
         lastOk = false;
         ui.error(err);
-        result.textContent = isInterrupted(err)
+        result.textContent = timedOut ? "Tiempo agotado: el motivo está debajo." : isInterrupted(err)
           ? "Detenido: Python se está reiniciando (unos segundos); luego puedes ejecutar de nuevo."
           : "No se pudo ejecutar: el motivo está debajo.";
         output.fig.classList.add("cw-stale");
       } finally {
+        clearTimeout(timer);
+        release();
         running = false;
         runBtn.removeAttribute("aria-disabled");
         stopBtn.disabled = true;
@@ -112,12 +150,33 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
       result.textContent = "Deteniendo…";
       rt.interrupt();
     });
-    resetBtn.addEventListener("click", () => { code.value = initial; code.focus(); });
-    code.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-        event.preventDefault();
-        run();
-      }
+    resetBtn.addEventListener("click", () => {
+      if (!editor) return;
+      editor.set(initial);
+      saveCode(key, null);
+      resetBtn.disabled = true;
+      result.textContent = "Código original restaurado.";
+      editor.focus();
     });
+    codeEditor(codeBox, {
+      doc: saved ?? initial, labelId: codeId, describedBy: helpId, onRun: run,
+      onChange: () => {
+        const text = editor.get();
+        saveCode(key, text === initial ? null : text);
+        resetBtn.disabled = text === initial;
+      },
+    }).then((ed) => {
+      if (!alive) { ed.destroy(); return; }
+      editor = ed;
+      el.dataset.editor = ed.kind;
+    });
+    const onSlides = () => editor && editor.refresh();
+    const events = ["course:slides-open", "course:slides-close", "course:slide-change"];
+    for (const ev of events) document.addEventListener(ev, onSlides);
     source.start();
+    return () => {
+      alive = false;
+      for (const ev of events) document.removeEventListener(ev, onSlides);
+      if (editor) editor.destroy();
+    };
 }};

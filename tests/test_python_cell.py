@@ -1,0 +1,109 @@
+"""The lecture Python cells: the exercises' CodeMirror editor, the reader's code kept per
+cell across reloads (with «Restaurar el original»), a time limit like the exercises', and
+other widgets saying «esperando a Python…» while a cell holds Python."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import numpy as np
+
+from conftest import wait_for_demo
+from demos import usercode
+
+CELL = '[data-demo="python-cell"]'
+POOL = '[data-demo="pool-explorer"]'
+
+
+def test_a_runaway_loop_stops_at_the_limit_in_python():
+    t = time.monotonic()
+    err = usercode.run("n = 0\nwhile True:\n    n += 1", np.ones((2, 2), np.uint8), time_limit=0.3)["error"]
+    took = time.monotonic() - t
+    assert 0.3 <= took < 2, took
+    assert err["code"] == "timeout" and re.fullmatch(  # stopped on the loop's line 2 or 3
+        r"Tiempo agotado: tu código pasó de 0\.3 s \(línea [23] de tu código\)\. ¿Un bucle que no termina\?", err["message"])
+    # NumPy's own work is not traced: a fast cell is as fast as before.
+    assert "image" in usercode.run("return img * 2", np.ones((500, 500)), time_limit=0.3)
+
+
+def cell_code(page, sel=CELL) -> str:
+    page.wait_for_selector(f"{sel} .cm-content")
+    # CodeMirror draws only the lines in view: read its document through its own module.
+    return page.evaluate("""async sel => {
+        const main = document.querySelector('script[src$="assets/js/main.js"]').src;
+        const cm = await import(new URL('../vendor/codemirror/codemirror.js', main).href);
+        return cm.EditorView.findFromDOM(document.querySelector(sel + ' .cm-editor')).state.doc.toString(); }""", sel)
+
+
+def set_code(page, code, sel=CELL):
+    page.click(f"{sel} .cm-content")
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(code)
+
+
+def runs(page, sel=CELL) -> int:
+    return int(page.eval_on_selector(sel, "el => el.dataset.runs"))
+
+
+def run_and_wait(page, sel=CELL, timeout=60_000):
+    before = runs(page, sel)
+    page.click(f"{sel} button:has-text('Ejecutar')")
+    page.wait_for_function("([s, b]) => +document.querySelector(s).dataset.runs > b", arg=[sel, before], timeout=timeout)
+
+
+def open_cell(page, url):
+    page.goto(url + "lectures/01-fundamentos/")
+    assert wait_for_demo(page, CELL) == "ready"
+    page.wait_for_function("s => document.querySelector(s).dataset.editor === 'codemirror'", arg=CELL)
+    page.wait_for_function("s => +document.querySelector(s).dataset.runs >= 1", arg=CELL, timeout=60_000)
+
+
+def test_the_cell_uses_codemirror_and_keeps_the_readers_code(server, page):
+    open_cell(page, server.url)
+    original = cell_code(page)
+    # Tab indents (the editor's, not the browser's focus move) and code is highlighted.
+    set_code(page, "x = img\nif True:")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.insert_text("x = 255 - img\nreturn x")
+    assert cell_code(page).startswith("x = img\nif True:\n    ")
+    assert page.locator(f"{CELL} .cm-content span[class]").count() > 0  # highlighted tokens
+    edited = cell_code(page)
+    page.reload()
+    open_cell(page, server.url)
+    assert cell_code(page) == edited
+    reset = page.locator(f"{CELL} button", has_text="Restaurar el original")
+    assert reset.is_enabled()
+    reset.click()
+    assert cell_code(page) == original and reset.is_disabled()
+    page.reload()
+    open_cell(page, server.url)
+    assert cell_code(page) == original
+
+
+def test_a_runaway_loop_stops_at_the_limit_and_others_wait(server, page):
+    page.goto(server.url + "demos/")
+    assert wait_for_demo(page, CELL) == "ready"
+    page.wait_for_function("s => document.querySelector(s).dataset.editor === 'codemirror'", arg=CELL)
+    page.wait_for_function("s => +document.querySelector(s).dataset.runs >= 1", arg=CELL, timeout=60_000)
+    page.wait_for_function("s => document.querySelector(s).dataset.matrixOut", arg=POOL, timeout=60_000)
+    set_code(page, "n = 0\nwhile True:\n    n += 1")
+    before = runs(page)
+    t = time.monotonic()
+    page.click(f"{CELL} button:has-text('Ejecutar')")
+    page.wait_for_function("s => document.querySelector(s).dataset.busy === 'true'", arg=CELL)
+    # Meanwhile the pooling widget is asked for a new result: it says it waits.
+    page.fill(f"{POOL} input[data-field=size]", "3")
+    page.wait_for_selector(f"{POOL} .cw-waiting")
+    assert page.inner_text(f"{POOL} .cw-waiting") == "esperando a Python…"
+    page.wait_for_function("([s, b]) => +document.querySelector(s).dataset.runs > b", arg=[CELL, before], timeout=30_000)
+    took = time.monotonic() - t
+    assert 4.5 <= took < 9, took  # Python's own limit (5 s), not the watchdog's restart
+    box = page.inner_text(f"{CELL} > .demo-error")
+    assert re.search(r"Tiempo agotado: tu código pasó de 5 s \(línea [23] de tu código\)", box), box
+    # The pool's wait ends with its new result, and the notice goes.
+    page.wait_for_function("s => JSON.parse(document.querySelector(s).dataset.matrixOut || '[]').length === 1", arg=POOL)
+    assert page.locator(f"{POOL} .cw-waiting").count() == 0
+    assert page.eval_on_selector(POOL, "el => el.dataset.matrixOut") == "[[7]]"  # 3×3 max of the 4×4, stride 2
