@@ -48,7 +48,7 @@ _ref("loshchilov2019", "I. Loshchilov y F. Hutter", 2019, "Decoupled weight deca
 _ref("loshchilov2017", "I. Loshchilov y F. Hutter", 2017, "SGDR: stochastic gradient descent with warm restarts (calendario coseno)",
      "*ICLR 2017*", "arXiv:1608.03983", [1])
 _ref("goyal2017", "P. Goyal et al.", 2017, "Accurate, large minibatch SGD: training ImageNet in 1 hour (calentamiento)", "",
-     "arXiv:1706.02677", [1], "Goyal et al.")
+     "arXiv:1706.02677", [1, 4], "Goyal et al.")
 _ref("smith2019", "L. N. Smith y N. Topin", 2019, "Super-convergence: very fast training of neural networks using large learning rates (un ciclo)",
      "*SPIE Artificial Intelligence and Machine Learning for Multi-Domain Operations Applications*", "arXiv:1708.07120", [1])
 _ref("glorot2010", "X. Glorot e Y. Bengio", 2010, "Understanding the difficulty of training deep feedforward neural networks",
@@ -220,7 +220,7 @@ def full_list() -> str:
     lines = []
     for k in _sorted(REFERENCES):
         lectures = ", ".join(str(n) for n in REFERENCES[k]["lectures"])
-        lines.append(f"{entry(k)} Lección{'es' if len(REFERENCES[k]['lectures']) > 1 else ''} {lectures}.")
+        lines.append(f"{entry(k)} {'Lecciones' if len(REFERENCES[k]['lectures']) > 1 else 'Lección'} {lectures}.")
     return "\n".join(lines)
 
 

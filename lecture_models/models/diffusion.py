@@ -278,7 +278,8 @@ def ddim_step(x_t, eps, ab_t, ab_prev, eta, noise=None, clip_x0=True):
     Predict x0 from the noise estimate, then move to abar_prev along (x0, eps) plus fresh
     noise of std sigma. With eta = 1 and consecutive steps this is exactly DDPM's ancestral
     step (Ho et al., Algorithm 2, with sigma_t^2 = the posterior variance beta~_t);
-    with eta = 0 it is deterministic, which is what lets DDIM skip steps.
+    with eta = 0 it is deterministic. Any eta can skip steps (a subsequence of timesteps,
+    Song et al. section 4.2); eta = 0 gives the best samples when the steps are few.
     """
     x0 = (x_t - (1 - ab_t).sqrt() * eps) / ab_t.sqrt()
     if clip_x0:  # data live in [-1, 1]; re-derive eps so that x0 and eps stay consistent
