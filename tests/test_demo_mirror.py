@@ -8,6 +8,7 @@ shows the projector's result. Alone, or once the audience leaves, it runs its ow
 
 from __future__ import annotations
 
+import pytest
 from conftest import RUNTIME_MODULE, local_context, open_slide_with_demo
 
 LECTURE = "lectures/02-convolucion/"
@@ -178,11 +179,15 @@ def test_the_early_start_leaves_the_presenter_to_ask_first(browser, server):
         ctx.close()
 
 
-def test_presenter_draws_on_the_audience_canvas(context, server):
+@pytest.mark.parametrize("pictures", ["bitmaps", "data URLs"])
+def test_presenter_draws_on_the_audience_canvas(context, server, pictures):
     """A drag on a canvas (LeNet's drawing pad) is drawn on the projector, which classifies
-    it; the presenter shows the projector's pad, bars and maps."""
+    it; the presenter shows the projector's pad, bars and maps: as ImageBitmaps, or as PNG
+    data URLs where the browser has no createImageBitmap."""
     url = server.url + "lectures/03-clasificacion/"
     audience = context.new_page()
+    if pictures == "data URLs":
+        audience.add_init_script("delete window.createImageBitmap")
     n, asel = open_slide_with_demo(audience, url, "digit-explorer")
     audience.wait_for_function("s => document.querySelector(s)?.dataset.ready === 'true'", arg=asel, timeout=180_000)
     presenter = open_presenter(context, url, n)
@@ -200,4 +205,6 @@ def test_presenter_draws_on_the_audience_canvas(context, server):
     presenter.wait_for_function("([s, urls]) => { const c = [...document.querySelectorAll(s + ' canvas')];"
                                 " return c.length === urls.length && c.every((x, k) => x.toDataURL() === urls[k]); }",
                                 arg=[psel, canvases(audience, asel)], timeout=10_000)
+    by_url = presenter.eval_on_selector(psel, "el => [...el.querySelectorAll('canvas')].filter(c => c.mirrorURL).length")
+    assert (by_url > 0) == (pictures == "data URLs")
     assert pyodide_workers(presenter) == 0
