@@ -98,7 +98,8 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
       }
       drawMatrices();
       if (errors.length) {  // one message per distinct cause, the first named field marked
-        const text = errors.map((e) => `${e.where}: ${e.message}`).join(" · ");
+        const causes = [...new Set(errors.map((e) => e.message))];  // the same bad window: said once
+        const text = causes.length === 1 ? causes[0] : errors.map((e) => `${e.where}: ${e.message}`).join(" · ");
         const field = (errors.find((e) => e.field) || {}).field || null;
         ui.error(inputError(text, {field, code: errors[0].code || "invalid"}));
         result.textContent = "Sin resultado: corrige el valor indicado.";
