@@ -159,6 +159,16 @@ def test_presenter_alone_runs_its_demos_until_an_audience_opens(context, server)
     same_on_both(audience, asel, presenter, psel, "data-step", "0")
     assert presenter.locator(f"{psel} button", has_text="Paso siguiente").count() == 1  # one widget, not two
 
+    # The presenter window is closed and opened again: the new one drives the projector.
+    presenter.close()
+    audience.wait_for_function("() => document.documentElement.dataset.demoMirror === undefined")
+    again = open_presenter(context, url, n)
+    assert again.evaluate("() => document.documentElement.dataset.demoMirror") == "remote"
+    same_on_both(audience, asel, again, psel, "data-step", "0")
+    again.locator(f"{psel} button", has_text="Paso siguiente").click()
+    same_on_both(audience, asel, again, psel, "data-step", "1")
+    assert pyodide_workers(again) == 0
+
 
 def test_the_early_start_leaves_the_presenter_to_ask_first(browser, server):
     """python-early.js starts Python for a demo in view before the mounter loads; in the

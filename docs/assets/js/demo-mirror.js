@@ -115,10 +115,13 @@ function presenter(demos, channel, mountLocal) {
     channel.postMessage({type: "hello", from: myId});
     wait("probing", PROBE_MS);
   }
+  const leave = () => { if (audience) post({type: "detach"}); };
+  window.addEventListener("pagehide", leave);
   return () => {
+    window.removeEventListener("pagehide", leave);
+    leave();
     closed = true;
     clearTimeout(timer);
-    if (audience) post({type: "detach"});
     links.splice(0).forEach((link) => link.stop());
     channel.close();
     if (mounted) mounted();
@@ -377,10 +380,11 @@ function serveAudience(demos, channel) {
   channel.onmessage = ({data}) => {
     if (!data || (data.to && data.to !== myId)) return;
     if (data.type === "hello") {
-      // Only a window showing the slides is the audience; the first presenter is served.
-      if (!html.classList.contains("slides-mode") || isPresenterView() || presenter) return;
+      // Only a window showing the slides is the audience. The latest presenter is served
+      // (an earlier one may have closed without a word).
+      if (!html.classList.contains("slides-mode") || isPresenterView()) return;
       channel.postMessage({type: "here", from: myId, to: data.from});
-    } else if (data.type === "attach" && !presenter) attach(data.from);
+    } else if (data.type === "attach") attach(data.from);
     else if (data.from !== presenter) { /* not ours */ }
     else if (data.type === "detach") detach();
     else if (data.type === "event") {
