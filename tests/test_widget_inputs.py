@@ -113,3 +113,25 @@ def test_diffusion_sampler_waits_for_its_network_and_names_empty_boxes(server, p
     go.click()
     page.wait_for_function("s => document.querySelector(s).dataset.state === 'done'", arg=sel, timeout=60_000)
     assert "Listo: 1 paso DDIM" in page.inner_text(f"{sel} .cw-result") and "guía s = 0,5" in page.inner_text(f"{sel} .cw-result")
+
+
+def test_a_matrix_typed_in_one_kernel_cell_becomes_the_kernel_without_enter(server, page):
+    """A matrix in the hint's format, typed key by key into one cell (no Enter, focus
+    stays), becomes the 3×3 kernel: the output is the Sobel x preset's, to the value."""
+    sel = '[data-demo="conv-explorer"]'
+    page.goto(server.url + "demos/")
+    wait_for_demo(page, sel)
+    page.wait_for_function("s => document.querySelector(s).dataset.range", arg=sel, timeout=60_000)
+    page.wait_for_function("s => document.querySelector(s).dataset.done === document.querySelector(s).dataset.requested", arg=sel)
+    sobel = page.eval_on_selector(sel, "el => el.dataset.range")  # the preset on this page: sobel_x
+    cell = page.locator(f'{sel} [data-cell="1,1"]')
+    cell.fill("7")
+    page.wait_for_function("([s, r]) => document.querySelector(s).dataset.range !== r", arg=[sel, sobel])
+    first = page.locator(f'{sel} [data-cell="0,0"]')
+    first.click()
+    first.press("Control+a")
+    first.press_sequentially("-1 0 1; -2 0 2; -1 0 1", delay=20)
+    page.wait_for_function("([s, r]) => document.querySelector(s).dataset.range === r", arg=[sel, sobel], timeout=30_000)
+    values = page.eval_on_selector_all(f"{sel} .cw-kernel input", "els => els.map(e => e.value)")
+    assert values == ["-1", "0", "1", "-2", "0", "2", "-1", "0", "1"]
+    assert page.eval_on_selector(sel, "el => el.dataset.errorCode") == ""

@@ -175,7 +175,8 @@ def test_digit_explorer_kernel_editor_opens_inside_the_slide(server, deck):
     cell = panel.locator("table.cw-kernel input").first
     type_into(page, cell, "abc")
     panel.locator("button:has-text('Aplicar')").first.click()
-    assert error_shown(page, sel)
+    message = error_shown(page, sel)
+    assert message.startswith("«abc» no es un número"), message  # Spanish, no «Error:» before it
     # A C3 map too (16 kernels' worth of inputs), then close the panel.
     page.locator(f"{sel} canvas.cw-map[role=button]").nth(8).click()
     page.wait_for_function("sel => document.querySelector(sel + ' .cw-kernel-panel').textContent.includes('C3')", arg=sel)
