@@ -259,3 +259,60 @@ def test_a_presenter_joining_the_audience_does_not_start_the_clock(context, serv
     audience.keyboard.press("ArrowRight")
     hash_is(presenter, 7)
     presenter.wait_for_function("() => document.querySelector('.presenter-pace').dataset.ahead !== undefined")
+
+
+PRINTED = """() => {
+    const shown = (el) => { const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+    const uniform = (src) => {
+        const c = document.createElement('canvas');
+        c.width = src.naturalWidth || src.width; c.height = src.naturalHeight || src.height;
+        const g = c.getContext('2d'); g.drawImage(src, 0, 0);
+        const d = new Uint32Array(g.getImageData(0, 0, c.width, c.height).data.buffer);
+        return d.every((x) => x === d[0]);
+    };
+    const deck = document.querySelector('.slides-deck');
+    const pictures = [...deck.querySelectorAll('.demo canvas, .demo img')].filter(shown);
+    return {
+        pictures: pictures.length,
+        blank: pictures.filter(uniform).map((x) => x.getAttribute('aria-label') || x.alt || x.className),
+        canvases: pictures.filter((x) => x.tagName === 'CANVAS').length,
+        buttons: [...deck.querySelectorAll('.demo button')].filter(shown).map((b) => b.textContent.trim()),
+        clipped: [...deck.querySelectorAll('pre, textarea, .cm-scroller')].filter(shown)
+            .filter((x) => x.scrollHeight > x.clientHeight + 1).map((x) => x.className + ': ' + x.textContent.slice(0, 30)),
+    };
+}"""
+
+
+def test_print_shows_demos_as_they_are(page, server):
+    """On paper a demo is a still of what it shows: canvases as pictures (none blank), no
+    live button, no clipped code or output."""
+    url = server.url + LECTURE_02
+    page.goto(url + "?slides&print")
+    page.wait_for_selector(".slides-deck", state="attached")
+    for k in range(page.locator(".slides-deck .demo").count()):  # Python starts near a demo
+        page.evaluate("k => document.querySelectorAll('.slides-deck .demo')[k].scrollIntoView({block: 'center'})", k)
+        page.wait_for_function("k => document.querySelectorAll('.slides-deck .demo')[k].dataset.state",
+                               arg=k, timeout=120_000)
+    page.wait_for_function("""() => [...document.querySelectorAll('.slides-deck .demo')].every((d) =>
+        ['ready', 'error'].includes(d.dataset.state) && d.dataset.busy !== 'true')""", timeout=120_000)
+    page.emulate_media(media="print")
+    page.wait_for_selector(".slides-deck img.print-still", state="attached")
+    got = page.evaluate(PRINTED)
+    assert got["pictures"] >= 5 and got["canvases"] == 0, got
+    assert not got["blank"] and not got["buttons"] and not got["clipped"], got
+    page.emulate_media(media="screen")  # back: the live demos again
+    page.wait_for_function("() => !document.querySelector('.print-still')")
+
+
+def test_print_with_notes(page, server):
+    page.goto(server.url + "presentar/?slides&print&notes")
+    page.wait_for_selector(".slides-deck", state="attached")
+    page.emulate_media(media="print")
+    text = page.inner_text(".slides-deck")
+    for note in ("Empieza presentando", "Si compartes", "Pregunta a la sala", "El resultado debe ser 4"):
+        assert note in text, note
+    # Each slide's notes right after it.
+    order = page.evaluate("""() => [...document.querySelector('.slides-viewport').children]
+        .map((x) => x.classList.contains('print-notes') ? 'n' : 's').join('')""")
+    assert order.startswith("snsn") and "nn" not in order, order

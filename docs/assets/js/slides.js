@@ -32,6 +32,7 @@
 import {h} from "./dom.js";
 import {onEachPage} from "./pages.js";
 import {keyOwner, ownsKey} from "./focus.js";
+import {addNotesPages, freezeDemos, thawDemos} from "./slides/print.js";
 
   const W = 1280, H = 720;    // logical slide canvas, 16:9
   const BAR = 34;             // px under the slide: progress, controls, "N / M"
@@ -363,6 +364,7 @@ import {keyOwner, ownsKey} from "./focus.js";
       // The build makes images lazy for reading (sitebuild/images.py). A deck loads them
       // all now: no figure appears late on the projector, and the PDF has every one.
       for (const img of this.root.querySelectorAll('img[loading="lazy"]')) img.loading = "eager";
+      if (mode === "print" && new URLSearchParams(location.search).has("notes")) addNotesPages(this.slides);
       if (mode === "print") this.fitVisible();
       if (mode === "presenter") this.post({type: "hello"});
       else this.post({type: "canvas", w: this.cw, h: this.ch});
@@ -404,6 +406,17 @@ import {keyOwner, ownsKey} from "./focus.js";
         document.fonts.addEventListener("loadingdone", refit, opts);
       }
       this.slides.forEach((s) => this.resizeObserver.observe(s.content));
+      // Printing (the browser's dialog, or print media emulated): demos as stills.
+      const printing = (on) => {
+        if (on === Boolean(this.frozen)) return;
+        this.frozen = on;
+        if (on) freezeDemos(this.viewport); else thawDemos(this.viewport);
+        this.fitVisible();
+      };
+      window.addEventListener("beforeprint", () => printing(true), opts);
+      window.addEventListener("afterprint", () => printing(false), opts);
+      const printMedia = window.matchMedia("print");
+      printMedia.addEventListener("change", () => printing(printMedia.matches), opts);
       // Touch: swipe left/right, but not when the gesture starts inside a demo.
       let touch = null;
       this.viewport.addEventListener("touchstart", (e) => {
@@ -854,6 +867,8 @@ import {keyOwner, ownsKey} from "./focus.js";
       if (this.channel) this.channel.close();
       clearInterval(this.clock);
       clearTimeout(this.typedTimer);
+      thawDemos(this.viewport);
+      this.viewport.querySelectorAll(".print-notes").forEach((x) => x.remove());
       delete history.replaceState;  // back to History.prototype's
       for (const s of this.slides) {
         s.items.forEach((li) => li.classList.remove("inc-item", "inc-pending"));
