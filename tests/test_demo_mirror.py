@@ -9,7 +9,7 @@ shows the projector's result. Alone, or once the audience leaves, it runs its ow
 from __future__ import annotations
 
 import pytest
-from conftest import RUNTIME_MODULE, local_context, open_slide_with_demo
+from conftest import ROOT, RUNTIME_MODULE, local_context, open_slide_with_demo
 
 LECTURE = "lectures/02-convolucion/"
 SHOWN = ".slides-viewport .slide-frame:not([hidden])"
@@ -86,6 +86,18 @@ def test_presenter_drives_the_audience_demo_with_one_python(context, server):
     assert len(eval(output)) == 5
     same_on_both(audience, asel, presenter, psel, "data-output", output)
     same_on_both(audience, asel, presenter, psel, "data-step", "-1")
+
+    # A photo chosen on the laptop is read and shown on the projector.
+    m = presenter.evaluate("() => [...document.querySelectorAll('.slides-viewport .slide-frame')]"
+                           ".findIndex(f => f.querySelector('[data-demo=conv-explorer]')) + 1")
+    presenter.evaluate("m => { location.hash = 'slide-' + m; }", m)
+    ca = cp = f'{SHOWN} [data-demo="conv-explorer"]'
+    audience.wait_for_function("s => Number(document.querySelector(s)?.dataset.loaded) >= 1", arg=ca, timeout=60_000)
+    presenter.set_input_files(f"{cp} input[type=file]", str(ROOT / "docs/assets/samples/coffee.png"))
+    audience.wait_for_function("s => document.querySelector(s).dataset.loaded === '2'", arg=ca, timeout=30_000)
+    notice = audience.inner_text(f"{ca} .cw-notice")
+    assert "coffee.png" in notice
+    presenter.wait_for_function("([s, t]) => document.querySelector(s + ' .cw-notice').textContent === t", arg=[cp, notice])
 
     # Typing in a number field: the output-size calculator, on another slide.
     m = presenter.evaluate("() => [...document.querySelectorAll('.slides-viewport .slide-frame')]"

@@ -169,11 +169,17 @@ function follow(el, index, post) {
     send({kind: "click", at: fraction(e.target, e)}, e.target);
   });
   for (const kind of ["input", "change"]) {
-    on(kind, (e) => {
+    on(kind, async (e) => {
       const t = e.target;
       if (!t.matches("input, select, textarea")) return;
       t.mirrorEdited = performance.now();
-      send({kind, value: t.value, checked: t.checked, files: t.type === "file" ? Array.from(t.files || []) : null}, t);
+      if (t.type !== "file") { send({kind, value: t.value, checked: t.checked}, t); return; }
+      // A chosen photo travels as its bytes: a File itself, posted to the other window,
+      // crashed that window's renderer when it read it (Chromium 156).
+      if (kind !== "change") return;
+      const files = await Promise.all(Array.from(t.files || [], async (f) => (
+        {name: f.name, type: f.type, lastModified: f.lastModified, bytes: await f.arrayBuffer()})));
+      send({kind, files}, t);
     });
   }
   // Keys the deck left to the demo (it claims its own on window, in the capture phase).
@@ -420,11 +426,9 @@ function replay(t, m) {
     t.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true, composed: true, view: window, ...point()}));
   } else if (m.kind === "input" || m.kind === "change") {
     if (m.files) {
-      if (m.kind === "change") {
-        const dt = new DataTransfer();
-        m.files.forEach((f) => dt.items.add(f));
-        t.files = dt.files;
-      }
+      const dt = new DataTransfer();
+      for (const f of m.files) dt.items.add(new File([f.bytes], f.name, {type: f.type, lastModified: f.lastModified}));
+      t.files = dt.files;
     } else if (t.type === "checkbox" || t.type === "radio") t.checked = m.checked;
     else t.value = m.value;
     t.dispatchEvent(new Event(m.kind, {bubbles: true}));
