@@ -107,3 +107,21 @@ def test_a_runaway_loop_stops_at_the_limit_and_others_wait(server, page):
     page.wait_for_function("s => JSON.parse(document.querySelector(s).dataset.matrixOut || '[]').length === 1", arg=POOL)
     assert page.locator(f"{POOL} .cw-waiting").count() == 0
     assert page.eval_on_selector(POOL, "el => el.dataset.matrixOut") == "[[7]]"  # 3×3 max of the 4×4, stride 2
+
+
+def test_ctrl_enter_runs_an_exercise_without_adding_a_line(server, page):
+    """The exercises' editor has the same CodeMirror set-up: Ctrl+Enter runs the code
+    instead of CodeMirror's own «insert a blank line»."""
+    sel = '[data-demo="exercise"][data-exercise="conv2d"]'
+    page.goto(server.url + "ejercicios/")
+    wait_for_demo(page, sel)
+    page.locator(sel).scroll_into_view_if_needed()
+    page.wait_for_function("s => document.querySelector(s).dataset.ready === 'true'", arg=sel, timeout=60_000)
+    before = cell_code(page, sel)
+    page.click(f"{sel} .cm-content")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("s => document.querySelector(s).dataset.busy === 'false' && "
+                           "!/Cargando|Escribe la función|Esperando|Ejecutando/.test(document.querySelector(s + ' .ex-result').textContent)",
+                           arg=sel, timeout=60_000)
+    assert cell_code(page, sel) == before

@@ -48,6 +48,11 @@ async function makeEditor(parent, {doc, labelId, describedBy, onChange, onRun}) 
         ],
       }),
     });
+    // Ctrl+Enter runs: caught before CodeMirror's own keymap, where basicSetup binds
+    // Mod-Enter to «insert a blank line» (the bundle exports no Prec to outrank it).
+    parent.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); e.stopPropagation(); onRun(); }
+    }, {capture: true});
     return {
       kind: "codemirror",
       get: () => view.state.doc.toString(),
