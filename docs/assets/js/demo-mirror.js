@@ -10,6 +10,7 @@
  *   hello                 ── channel ──►    here (the first audience answers)
  *   event {index, path, …}            ──►   replayed on its own widget
  *                         ◄──               mirror {index, attrs, html, fields, canvases}
+ *   refresh {index}                   ──►   (a canvas the presenter lacks) mirror, in full
  *                         ◄──               bye (page left): the presenter waits RETURN_MS
  *                                           for it (a reload says `here` when its slides
  *                                           open), then mounts and runs its own demos
@@ -21,8 +22,8 @@
  * Forwarded: clicks (with the point, for canvases), input/change values (and files),
  * keys the deck left to the demo, pointer drags on canvases. Mirrored: the demo's
  * attributes (data-* state), its HTML (morphed in place, so focus and a dragged slider
- * survive), control values and canvases (ImageBitmaps; data URLs where the channel
- * cannot carry those, then only when they change).
+ * survive), control values and the canvases drawn on since the last mirror
+ * (ImageBitmaps; PNG data URLs where the channel cannot carry those).
  * No answer within PROBE_MS: the presenter is alone and mounts and runs its demos, and
  * Python starts at once (the deck is open, as the audience's gate would on slides-open).
  * `<html data-demo-mirror>` says "probing", "remote", "waiting" (audience gone) or
@@ -206,7 +207,8 @@ function follow(el, index, post) {
     });
   }
 
-  let urls = [];  // the audience's canvases, as last sent (data URLs; bitmaps come each time)
+  let urls = [];  // the audience's canvases as data URLs, as last sent (bitmaps are drawn at once)
+  let refreshing = false;
   return {
     index,
     apply(m) {
@@ -226,9 +228,9 @@ function follow(el, index, post) {
           if (f.checked !== v[1]) f.checked = v[1];
         });
       }
-      if (!m.canvases) return;
+      if (m.full) refreshing = false;
       const list = el.querySelectorAll("canvas");
-      m.canvases.forEach((u, k) => {
+      (m.canvases || []).forEach((u, k) => {
         if (u && typeof u === "object") {  // an ImageBitmap: drawn now, not kept
           if (list[k]) paint(list[k], u);
           u.close();
@@ -236,6 +238,12 @@ function follow(el, index, post) {
         } else if (u !== null) urls[k] = u;
       });
       list.forEach((c, k) => { if (typeof urls[k] === "string") paint(c, urls[k]); });
+      // A canvas the morph made anew (its place among its siblings changed) has no
+      // picture yet, and the audience did not redraw it: ask for them all once.
+      if (!refreshing && Array.from(list).some((c) => c.width && c.height && !c.mirrorPainted)) {
+        refreshing = true;
+        post({type: "refresh", index});
+      }
     },
     stop() { abort.abort(); },
   };
@@ -243,6 +251,7 @@ function follow(el, index, post) {
 
 /** Draw an ImageBitmap, or a data URL unless it is the one already drawn there. */
 function paint(canvas, url) {
+  if (url) canvas.mirrorPainted = true;
   if (url && typeof url === "object") {
     delete canvas.mirrorURL;
     const ctx = canvas.getContext("2d");
@@ -273,7 +282,10 @@ function syncAttrs(dst, attrs, keep = []) {
   for (const [name, value] of Object.entries(want)) {
     if (keep.includes(name) || dst.getAttribute(name) === value) continue;
     dst.setAttribute(name, value);
-    if (dst.tagName === "CANVAS" && (name === "width" || name === "height")) delete dst.mirrorURL;  // cleared
+    if (dst.tagName === "CANVAS" && (name === "width" || name === "height")) {  // cleared
+      delete dst.mirrorURL;
+      delete dst.mirrorPainted;
+    }
   }
 }
 
@@ -301,15 +313,53 @@ function snapshot(el) {
   };
 }
 
-/** The demo's canvases as ImageBitmaps (a copy, no encoding: 77 canvases of the digit
- * explorer in about 0.2 ms) or, where the channel cannot carry those, PNG data URLs (the
- * same in about 40-90 ms); null or "" for an empty canvas. */
-function pictures(el, bitmaps) {
-  const list = Array.from(el.querySelectorAll("canvas"));
-  if (bitmaps) return Promise.all(list.map((c) => (c.width && c.height ? createImageBitmap(c).catch(() => null) : null)));
+/* Which canvases were drawn on since they were last mirrored: every 2D drawing call
+ * marks its canvas (c.mirrorDirty) and, the first time, tells onDraw. Copying every
+ * canvas each time would cost the projector's main thread about 1 ms a canvas (the
+ * digit explorer has 77); a redrawn canvas is copied once. Installed once per page,
+ * when a presenter first attaches. */
+let onDraw = () => {};
+const DRAWING = ["clearRect", "fillRect", "strokeRect", "fillText", "strokeText", "fill", "stroke", "drawImage",
+                 "putImageData", "reset"];
+function watchDrawing() {
+  const proto = typeof CanvasRenderingContext2D === "function" && CanvasRenderingContext2D.prototype;
+  if (!proto || proto.mirrorWatched) return;
+  proto.mirrorWatched = true;
+  for (const name of DRAWING) {
+    const draw = proto[name];
+    if (typeof draw !== "function") continue;
+    proto[name] = function (...args) {
+      const c = this.canvas;
+      if (c && !c.mirrorDirty) { c.mirrorDirty = true; onDraw(c); }
+      return draw.apply(this, args);
+    };
+  }
+}
+
+/** The demo's canvases drawn on since the last time (all with `all`), as ImageBitmaps
+ * or, where the channel cannot carry those, PNG data URLs; null for one unchanged. */
+function pictures(el, bitmaps, all) {
+  const list = Array.from(el.querySelectorAll("canvas"), (c) => {
+    const take = all || c.mirrorDirty;
+    c.mirrorDirty = false;
+    return take ? c : null;
+  });
+  if (bitmaps) return Promise.all(list.map((c) => (c && c.width && c.height ? createImageBitmap(c).catch(() => null) : null)));
   return Promise.resolve(list.map((c) => {
-    try { return c.width && c.height ? c.toDataURL() : ""; } catch (err) { return ""; }
+    try { return !c ? null : c.width && c.height ? c.toDataURL() : ""; } catch (err) { return ""; }
   }));
+}
+
+/** A canvas the presenter's copy will have blanked (new, or resized) is sent again. */
+function markCanvases(records) {
+  for (const r of records) {
+    if (r.type === "attributes" && r.target.tagName === "CANVAS") r.target.mirrorDirty = true;
+    for (const n of r.addedNodes || []) {
+      if (n.nodeType !== Node.ELEMENT_NODE) continue;
+      if (n.tagName === "CANVAS") n.mirrorDirty = true;
+      n.querySelectorAll("canvas").forEach((c) => { c.mirrorDirty = true; });
+    }
+  }
 }
 
 /** Answer a presenter of this page (when this window shows the slides), replay its
@@ -322,13 +372,12 @@ function serveAudience(demos, channel) {
   const observers = [];
   const post = (msg) => channel.postMessage({...msg, from: myId, to: presenter});
 
-  /** Send what changed in demo i since the last time (everything with `force`).
-   * Bitmaps are not compared: each mirror carries them all. */
+  /** Send what changed in demo i since the last time (everything with `force`). */
   async function send(i, force) {
     const s = snapshot(demos[i]), last = sent[i], asBitmaps = bitmaps;
-    const pics = await pictures(demos[i], asBitmaps);
+    const pics = await pictures(demos[i], asBitmaps, force);
     if (!presenter) { if (asBitmaps) pics.forEach((b) => b && b.close()); return; }
-    const msg = {type: "mirror", index: i};
+    const msg = {type: "mirror", index: i, full: force};
     let changed = false;
     for (const k of ["attrs", "html", "fields"]) {
       const v = k === "html" ? s.html : JSON.stringify(s[k]);
@@ -336,14 +385,14 @@ function serveAudience(demos, channel) {
     }
     if (asBitmaps) {
       msg.canvases = pics;
-      changed ||= pics.some(Boolean);
-    } else {
+      changed ||= pics.some((b) => b !== null);
+    } else {  // a data URL is compared with the last one sent
       const before = last.canvases || [];
-      msg.canvases = pics.map((u, k) => (!force && u === before[k] ? null : ((changed = true), u)));
-      last.canvases = pics;
+      msg.canvases = pics.map((u, k) => (u === null || (!force && u === before[k]) ? null : ((changed = true), u)));
+      last.canvases = pics.map((u, k) => (u === null ? before[k] : u));
     }
     try {
-      if (changed) post(msg);
+      if (changed || force) post(msg);
     } catch (err) {  // DataCloneError: this browser's channel does not carry bitmaps
       if (!asBitmaps) throw err;
       bitmaps = false;
@@ -367,9 +416,14 @@ function serveAudience(demos, channel) {
   function attach(id) {
     presenter = id;
     html.dataset.demoMirror = "serving";
+    watchDrawing();
+    onDraw = (canvas) => {
+      const i = demos.findIndex((el) => el.contains(canvas));
+      if (i >= 0) schedule(i);
+    };
     if (!observers.length) {
       demos.forEach((el, i) => {
-        const mo = new MutationObserver(() => schedule(i));
+        const mo = new MutationObserver((records) => { markCanvases(records); schedule(i); });
         mo.observe(el, {subtree: true, childList: true, attributes: true, characterData: true});
         observers.push(mo);
       });
@@ -378,6 +432,7 @@ function serveAudience(demos, channel) {
   }
   function detach() {
     presenter = null;
+    onDraw = () => {};
     observers.splice(0).forEach((mo) => mo.disconnect());
     sent.forEach((s) => { for (const k of Object.keys(s)) delete s[k]; });
     delete html.dataset.demoMirror;
@@ -393,6 +448,7 @@ function serveAudience(demos, channel) {
     } else if (data.type === "attach") attach(data.from);
     else if (data.from !== presenter) { /* not ours */ }
     else if (data.type === "detach") detach();
+    else if (data.type === "refresh") enqueue(data.index, true);
     else if (data.type === "event") {
       const el = demos[data.index];
       const target = el && nodeAt(el, data.path);
