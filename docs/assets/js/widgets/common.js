@@ -10,6 +10,7 @@ import {h, uid} from "../dom.js";
 import {ndarray, toTyped} from "../pyodide-runtime.js";
 import {parseNumber, plural} from "./numbers.js";
 import {ownsKey} from "../focus.js";
+import {paintGrid} from "./canvas.js";
 
   const SITE_ROOT = new URL("../../../", import.meta.url);
 
@@ -310,61 +311,10 @@ import {ownsKey} from "../focus.js";
 
   // ----------------------------------------------------------------- drawing
 
-  /** Draw a number grid on a canvas sized to its container (crisp after resizes).
-   * opts: cell (px), decimals, highlight (Set of "r,c": outlined), accent (filled orange),
-   * muted (grey, e.g. padding zeros), blank (drawn empty), label (aria text prefix). */
+  /** Draw a number grid (canvas.js paintGrid: drawn at the size it is shown, its text
+   * size declared) with this module's number format. opts: see paintGrid. */
   function drawGrid(canvas, values, opts = {}) {
-    const rows = values.length, cols = rows ? values[0].length : 0;
-    const {decimals = 0, highlight = new Set(), accent = new Set(), blank = new Set(),
-           muted = new Set()} = opts;
-    const cell = opts.cell || 40;
-    const dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.max(1, Math.round(cols * cell * dpr));
-    canvas.height = Math.max(1, Math.round(rows * cell * dpr));
-    canvas.style.width = `${cols * cell}px`;
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    let lo = Infinity, hi = -Infinity;
-    for (const row of values) for (const v of row) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    const span = hi - lo || 1;
-    ctx.font = `${Math.round(cell * 0.36)}px sans-serif`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "middle";
-    const texts = [];
-    for (let i = 0; i < rows; i++) {
-      const rowText = [];
-      for (let j = 0; j < cols; j++) {
-        const key = `${i},${j}`, v = values[i][j];
-        const x = j * cell, y = i * cell;
-        if (blank.has(key)) {
-          ctx.fillStyle = "#fafafa";
-          ctx.fillRect(x, y, cell, cell);
-          rowText.push("·");
-        } else {
-          const g = Math.round(245 - 110 * (v - lo) / span);  // light cells: dark text stays >= 4.5:1
-          ctx.fillStyle = accent.has(key) ? "#ffcc80" : muted.has(key) ? "#e6e6e6"
-            : `rgb(${g},${g},${Math.min(255, g + 12)})`;
-          ctx.fillRect(x, y, cell, cell);
-          ctx.fillStyle = muted.has(key) ? "#555" : "#111";
-          const t = fmt(v, {decimals});
-          ctx.fillText(t, x + cell / 2, y + cell / 2);
-          rowText.push(t);
-        }
-        ctx.strokeStyle = "#777";
-        ctx.lineWidth = 1;
-        ctx.strokeRect(x + 0.5, y + 0.5, cell - 1, cell - 1);
-      }
-      texts.push(rowText.join(", "));
-    }
-    // The highlighted window: one thick outline around its cells.
-    ctx.strokeStyle = "#d84315";
-    ctx.lineWidth = 3;
-    for (const key of highlight) {
-      const [i, j] = key.split(",").map(Number);
-      ctx.strokeRect(j * cell + 1.5, i * cell + 1.5, cell - 3, cell - 3);
-    }
-    const label = opts.label ? opts.label + ". " : "";
-    canvas.setAttribute("aria-label", `${label}Matriz ${rows}×${cols}: ${texts.join("; ")}`);
+    return paintGrid(canvas, values, {format: fmt, ...opts});
   }
 
   /** A cell size that fits `cols` cells in the container's width: at most 2.75 em of the

@@ -6,8 +6,9 @@
  *   <div class="demo" data-demo="conv-steps"></div>                 (seed 004's 5×5 example)
  *   <div class="demo" data-demo="conv-steps" data-matrix="[[...]]" data-kernel="[[...]]"></div>
  */
-import {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFigure, fmt, player, ndarray,
+import {h, uid, guardKeys, coalesce, drawGrid, fitCell, rows, canvasFigure, fmt, player, ndarray,
          isInterrupted} from "./common.js";
+import {grow, spanDemo, watch, widestCell} from "./canvas.js";
 
   const MATRICES = {
     seed004: {
@@ -20,6 +21,8 @@ import {h, uid, guardKeys, coalesce, drawGrid, fitCell, onResize, rows, canvasFi
     if (!text) return fallback;
     try { return JSON.parse(text); } catch (err) { return fallback; }
   }
+
+  const MIN_CELL = 34;  // on a slide: numbers of about 17 px, 16 px on the screen at the smallest fit
 
   const par = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));  // (-1)×(-1), not -1×-1
 
@@ -48,12 +51,21 @@ export default {name: "conv-steps", mount(el, {runtime: rt, ui}) {
     const steps = player(el, {onStep: draw, total: () => (data ? data.steps.length : 0), reserve: [productsBox, sum]});
     el.append(settings, steps.bar, mats, productsBox, sum);
 
+    let cell = 0;
+    /** The grids' cell: as large as the slide's room allows (the reading size at least). */
+    function layout() {
+      if (!data) return;
+      const cols = data.padded.shape[1] + data.kernel.shape[1] + data.output.shape[1] + 2;
+      // On a slide, grids too wide for the stage's right column (the 9×9 X) take the demo's width, under the controls.
+      spanDemo(mats, false);
+      if (widestCell(mats, cols) < 40) spanDemo(mats);
+      grow(mats, (c) => { cell = c; draw(steps.index); }, fitCell(mats, cols), MIN_CELL, widestCell(mats, cols));
+    }
+
     function draw(i) {
       if (!data) return;
       const padded = rows(data.padded), k = rows(data.kernel), out = rows(data.output);
       const p = Number(padSel.value);
-      const cols = padded[0].length + k[0].length + out[0].length;
-      const cell = fitCell(mats, cols + 2);
       const muted = new Set();
       padded.forEach((row, r) => row.forEach((_, c) => {
         if (r < p || c < p || r >= padded.length - p || c >= row.length - p) muted.add(`${r},${c}`);
@@ -61,14 +73,14 @@ export default {name: "conv-steps", mount(el, {runtime: rt, ui}) {
       const step = i >= 0 ? data.steps[i] : null;
       const win = new Set();
       if (step) for (const r of step.rows) for (const c of step.cols) win.add(`${r},${c}`);
-      drawGrid(inFig.canvas, padded, {cell, muted, highlight: win, accent: win, label: "Entrada"});
-      drawGrid(kFig.canvas, k, {cell, decimals: 2, label: "Núcleo"});
+      drawGrid(inFig.canvas, padded, {cell, uncapped: true, muted, highlight: win, accent: win, label: "Entrada"});
+      drawGrid(kFig.canvas, k, {cell, uncapped: true, decimals: 2, label: "Núcleo"});
       const blank = new Set();
       out.forEach((row, r) => row.forEach((_, c) => {
         if (r * row.length + c > i) blank.add(`${r},${c}`);
       }));
       const here = step ? new Set([step.position.join(",")]) : new Set();
-      drawGrid(outFig.canvas, out, {cell, blank, accent: here, highlight: here, decimals: 2, label: "Salida calculada hasta ahora"});
+      drawGrid(outFig.canvas, out, {cell, uncapped: true, blank, accent: here, highlight: here, decimals: 2, label: "Salida calculada hasta ahora"});
       el.dataset.step = String(i);
       products.textContent = "";
       if (!step) {
@@ -100,13 +112,15 @@ export default {name: "conv-steps", mount(el, {runtime: rt, ui}) {
       outFig.cap.textContent = `Salida ${oh}×${ow}`;
       el.dataset.output = JSON.stringify(rows(data.output));
       steps.stop();
+      layout();  // the grids' place first: the reserved heights are measured where the texts will be
       steps.go(-1);
       steps.measure();
+      layout();
     }
     const update = coalesce(el, compute);
     strideSel.addEventListener("change", update);
     padSel.addEventListener("change", update);
-    const unwatch = onResize(mats, () => { steps.measure(); draw(steps.index); });
+    const unwatch = watch(mats, () => { layout(); steps.measure(); layout(); });
     update();
     return () => { unwatch(); steps.stop(); };
 }};

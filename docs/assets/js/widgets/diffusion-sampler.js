@@ -11,6 +11,7 @@
  * and data-sample-other while comparing, and an aria-live progress line. */
 import {h, guardKeys, readBox, plural, inputError} from "./common.js";
 import {loadNet, provenance, paintGray, plane, errorText, whenVisible} from "./nets-common.js";
+import {prepare, declareText, grow, watch} from "./canvas.js";
 
 export default {
   name: "diffusion-sampler",
@@ -39,18 +40,21 @@ export default {
     const xt = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Imagen x_t"});
     const x0 = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Predicción de x₀"});
     const xtOther = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Imagen x_t de la otra clase, misma semilla"});
-    for (const c of [xt, x0, xtOther]) c.style.width = "168px";
     const otherCap = h("figcaption", {text: ""});
     const xtCap = h("figcaption", {text: "x_t"});
     const x0Cap = h("figcaption", {text: "x̂₀ predicho en este paso"});
     // In the page only while comparing (slide styles give every figure of the row a display).
     const otherFig = h("figure", {class: "cw-figure"}, xtOther, otherCap);
     const xtFig = h("figure", {class: "cw-figure"}, xt, xtCap);
-    const plot = h("canvas", {width: 320, height: 140, role: "img",
+    const plot = h("canvas", {role: "img",
                               "aria-label": "Programa de ruido: raíz de alfa barra t frente a t, con los pasos DDIM marcados"});
     const attn = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Mapa de atención del cuello de botella"});
-    attn.style.width = "168px";
     const attnCap = h("figcaption", {text: "Atención: pulsa un píxel de x_t"});
+    const plotFig = h("figure", {class: "cw-figure"}, plot, h("figcaption", {text: "√ᾱ_t (señal que queda) y los pasos elegidos"}));
+    const figRow = h("div", {class: "demo-row"}, xtFig,
+      h("figure", {class: "cw-figure"}, x0, x0Cap),
+      h("figure", {class: "cw-figure"}, attn, attnCap),
+      plotFig);
     const progress = h("progress", {max: "1", value: "0", "aria-label": "Progreso del muestreo"});
     const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Elige una clase y pulsa «Generar»."});
     const field = (label, input) => h("label", {class: "cw-control"}, label, " ", input);
@@ -58,24 +62,53 @@ export default {
       h("div", {class: "cw-controls"}, field("Clase", cls), field("Guía s", guidance), field("Pasos", steps),
         field("Semilla", seed), go, stop),
       h("div", {class: "cw-controls"}, field("Misma semilla, otra clase", other), pair),
-      h("div", {class: "demo-row"}, xtFig,
-        h("figure", {class: "cw-figure"}, x0, x0Cap),
-        h("figure", {class: "cw-figure"}, attn, attnCap),
-        h("figure", {class: "cw-figure"}, plot, h("figcaption", {text: "√ᾱ_t (señal que queda) y los pasos elegidos"}))),
+      figRow,
       field("Paso mostrado", scrub), progress, live);
     el.dataset.state = "idle";
 
+    // Sizes: the images (side × side CSS px, 28×28 pixels drawn pixelated) grow into the
+    // slide's room (canvas.js grow), three abreast in the stage's right column; on a slide
+    // the plot sits in the left column under the controls, as wide as that column.
+    // Reading mode: 168 px images and a 320×140 plot in one row.
+    let side = 168, shownStep = -1;
+    function layout() {
+      const slide = Boolean(el.closest(".slides-deck"));
+      if (slide && plotFig.parentElement !== el) live.before(plotFig);
+      if (!slide && plotFig.parentElement !== figRow) figRow.append(plotFig);
+      plotFig.style.gridColumn = slide ? "1" : "";
+      const figs = Array.from(figRow.children);
+      const widest = Math.floor((figRow.clientWidth - 12 * (figs.length - 1)) / figs.length) - 2;
+      grow(figRow, (s) => {
+        side = s;
+        for (const c of [xt, x0, xtOther, attn]) Object.assign(c.style, {width: `${s}px`, height: `${s}px`, maxHeight: "none"});
+        for (const f of figs) Object.assign(f.style, {flex: slide ? "0 0 auto" : "", width: slide ? `${s}px` : ""});
+        drawPlot(shownStep);
+      }, 168, 120, Math.max(120, Math.min(320, widest)));
+    }
+
     function drawPlot(current) {
+      shownStep = current;
       if (!abar) return;
-      const c = plot.getContext("2d"), W = plot.width, H = plot.height, T = abar.length;
-      c.clearRect(0, 0, W, H);
+      const slide = Boolean(el.closest(".slides-deck"));
+      const font = slide ? 20 : 13;  // CSS px: >= 16 px on the screen at the smallest slide fit
+      const wide = slide ? Math.max(240, Math.min(480, plotFig.clientWidth - 4)) : 320;
+      const {ctx: c, w: W, h: H, k} = prepare(plot, wide, Math.round(wide * (slide ? 0.45 : 140 / 320)));
+      const T = abar.length, left = 1.2 * font, bottom = 1.4 * font;
       c.strokeStyle = "#888";
-      c.strokeRect(30.5, 5.5, W - 36, H - 26);
-      c.fillStyle = "currentColor";
-      c.font = "11px sans-serif";
-      c.fillStyle = "#666";
-      c.fillText("1", 18, 12); c.fillText("0", 18, H - 20); c.fillText("t = 0", 30, H - 6); c.fillText(`t = ${T}`, W - 48, H - 6);
-      const X = (t) => 30 + (W - 36) * t / (T - 1), Y = (v) => 5 + (H - 26) * (1 - v);
+      c.strokeRect(left + 0.5, 5.5, W - left - 6, H - bottom - 6);
+      c.font = `${font}px sans-serif`;
+      c.fillStyle = "#555";
+      c.textBaseline = "top";
+      c.fillText("1", 2, 4);
+      c.textBaseline = "alphabetic";
+      c.fillText("0", 2, H - bottom);
+      c.textBaseline = "bottom";
+      c.fillText("t = 0", left, H);
+      c.textAlign = "right";
+      c.fillText(`t = ${T}`, W - 6, H);
+      c.textAlign = "start";
+      declareText(plot, font, k);
+      const X = (t) => left + (W - left - 6) * t / (T - 1), Y = (v) => 5 + (H - bottom - 6) * (1 - v);
       c.strokeStyle = "#1f77b4";
       c.beginPath();
       for (let t = 0; t < T; t++) { const v = Math.sqrt(abar[t]); t ? c.lineTo(X(t), Y(v)) : c.moveTo(X(t), Y(v)); }
@@ -155,6 +188,7 @@ export default {
       pairLabels = compare ? [label, otherLabel] : null;
       if (compare) xtFig.after(otherFig);
       else otherFig.remove();
+      layout();
       delete el.dataset.sampleOther;
       if (compare) el.dataset.compare = JSON.stringify(pairLabels);
       else delete el.dataset.compare;
@@ -218,6 +252,8 @@ export default {
       go.textContent = "Generar";
       setRunning(false);
     });
-    return () => { alive = false; cancel = true; unwatch(); };
+    const unwatchSize = watch(figRow, layout);
+    layout();
+    return () => { alive = false; cancel = true; unwatch(); unwatchSize(); };
   },
 };

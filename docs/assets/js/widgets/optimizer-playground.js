@@ -7,6 +7,7 @@
  * State: data-diverged (JSON list of methods that diverged), data-final (JSON final losses). */
 import {h, guardKeys, coalesce, readBox} from "./common.js";
 import {paintGray, plane, toTyped, whenVisible} from "./nets-common.js";
+import {declareText, fitSquare, watch} from "./canvas.js";
 
 const SIDE = 320;
 const METHODS = [["sgd", "SGD", "#d62728"], ["momentum", "Momento (0,9)", "#1f77b4"], ["adam", "Adam", "#2ca02c"]];
@@ -50,11 +51,19 @@ export default {
     };
 
     function draw() {
-      const c = canvas.getContext("2d");
+      if (!grid) return;
+      // Drawn at the size it is shown; the label 20 CSS px on a slide (>= 16 on the screen), 14 when reading.
+      const {ctx: c, css, k} = fitSquare(canvas, SIDE);
+      c.imageSmoothingEnabled = true;
       c.drawImage(bg, 0, 0, SIDE, SIDE);
       const [mx, my] = toPx(grid.minimum);
+      const font = (el.closest(".slides-deck") ? 20 : 14) * SIDE / css;
+      c.font = `${font}px sans-serif`;
       c.fillStyle = "#fff";
-      c.fillText("★ mínimo", mx + 4, my - 4);
+      c.textAlign = mx > SIDE / 2 ? "right" : "left";
+      c.fillText("★ mínimo", mx + (mx > SIDE / 2 ? -4 : 4), my < font + 4 ? my + font + 4 : my - 4);
+      c.textAlign = "left";
+      declareText(canvas, font, k);
       c.beginPath(); c.arc(mx, my, 3, 0, 2 * Math.PI); c.fill();
       if (!paths) return;
       for (const [m, , color] of METHODS) {
@@ -114,6 +123,7 @@ export default {
     });
     for (const c of [surface, lr, steps]) c.addEventListener("input", update);
     const unwatch = whenVisible(el, update);
-    return () => unwatch();
+    const unwatchSize = watch(canvas, draw);  // a new size or scale on the screen: drawn again for it
+    return () => { unwatch(); unwatchSize(); };
   },
 };
