@@ -88,6 +88,7 @@ def run(ctx):
            title=f"LeNet-5 entrenada con {len(xs)} dígitos", ylim=(max(50, ax.get_ylim()[0]), 100))
     ax.legend(loc="lower right")
     style.integer_xaxis(ax)
+    style.enlarge(fig, 12)
     gain = 100 * (metrics["test_accuracy_con_augment"] - metrics["test_accuracy_sin_augment"])
     band = f" La banda sombreada va del peor al mejor de {s['seeds']} semillas." if s["seeds"] > 1 else ""
     ctx.save_figure(

@@ -113,6 +113,7 @@ class RunContext:
 
         path = self.out_dir / name
         buf = io.BytesIO()
+        labels = None
         suffix = path.suffix.lower()
         if isinstance(fig_or_image, np.ndarray):
             if suffix != ".png":
@@ -127,6 +128,7 @@ class RunContext:
             if fmt is None:
                 raise ValueError(f"{name}: use .svg (plots) or .png (photos, grids)")
             meta = style.SVG_METADATA if fmt == "svg" else style.PNG_METADATA
+            labels = style.label_px(fig_or_image) if fmt == "png" else None
             fig_or_image.savefig(buf, format=fmt, metadata=meta)
             plt.close(fig_or_image)
         manifest.write_atomic(path, buf.getvalue())
@@ -146,6 +148,8 @@ class RunContext:
             "quick": self.quick,
             "duration_s": round(time.perf_counter() - self.started, 2),
         }
+        if suffix == ".png":  # its smallest label in image pixels (None: no text), for the slide walk
+            entry["label_px"] = labels if not isinstance(fig_or_image, np.ndarray) else None
         entry["deterministic"] = self.device.type == "cpu"
         if self.device.type == "cpu":
             entry["cpu_threads"] = torch.get_num_threads()

@@ -44,10 +44,10 @@ def run(ctx):
         else:
             shown = (np.clip(out, 0, 1) * 255).round().astype(np.uint8)
         ax.imshow(shown, cmap="gray", vmin=0, vmax=255, interpolation="nearest")
-        ax.set_title(ops.KERNEL_LABELS[key], fontsize=16, loc="left")
+        ax.set_title(ops.KERNEL_LABELS[key], fontsize=18, loc="left")
         ax.set_xticks([]), ax.set_yticks([]), ax.grid(False)
         side.axis("off")
-        side.text(0.5, 0.5, kernel_text(np.asarray(k)), fontsize=14, family="DejaVu Sans Mono",
+        side.text(0.5, 0.5, kernel_text(np.asarray(k)), fontsize=16, family="DejaVu Sans Mono",
                   va="center", ha="center", transform=side.transAxes)
         stats[key] = {"min": float(out.min()), "max": float(out.max())}
     data = (f"Fotografía «{name}» incluida en scikit-image: {describe(name)}; "

@@ -105,6 +105,8 @@ def problems(out_dir) -> list:
             found.append(f"{name}: in manifest but file missing")
         missing = [k for k in REQUIRED if k not in entry]
         missing += [k for k in ("alt", "caption", "data") if k in entry and not str(entry[k]).strip()]
+        if name.endswith(".png") and "label_px" not in entry:
+            missing.append("label_px")  # the slide walk needs the labels' size (None: no text)
         if missing:
             found.append(f"{name}: missing fields {missing}")
     for f in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:

@@ -55,7 +55,7 @@ def figure(*args, **kwargs):
 
 
 def image_grid(images, *, rows: int, cols: int, titles=None, cmap="gray", size: float = 1.3,
-               vmin=None, vmax=None, suptitle=None):
+               vmin=None, vmax=None, suptitle=None, title_size: float = 8):
     """Grid of images without axes (filters, samples, feature maps)."""
     apply()
     fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size + (0.4 if suptitle else 0)),
@@ -65,7 +65,7 @@ def image_grid(images, *, rows: int, cols: int, titles=None, cmap="gray", size: 
         if i < len(images):
             ax.imshow(images[i], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
             if titles is not None:
-                ax.set_title(titles[i], fontsize=8)
+                ax.set_title(titles[i], fontsize=title_size)
     if suptitle:
         fig.suptitle(suptitle)
     return fig, axes
@@ -84,6 +84,42 @@ def example_rows(n: int, panels: int = 3, *, row_height: float, per_row: int = 2
         ax.axis("off")
     groups = [list(axes[r, g * (panels + 1):g * (panels + 1) + panels]) for r in range(rows) for g in range(per_row)]
     return fig, groups[:n]
+
+
+def enlarge(fig, size: float = 12) -> None:
+    """Every axis label, tick label, title and legend of the figure at `size` points
+    (titles one more): a plot shown on a slide at about its own width keeps its labels
+    >= 16 px on the screen (the slide walk checks it). Text added with ax.text keeps
+    its own size."""
+    for ax in fig.axes:
+        ax.tick_params(labelsize=size)
+        ax.xaxis.label.set_fontsize(size)
+        ax.yaxis.label.set_fontsize(size)
+        ax.title.set_fontsize(size + 1)
+        legend = ax.get_legend()
+        if legend:
+            for t in legend.get_texts():
+                t.set_fontsize(size)
+    for legend in fig.legends:
+        for t in legend.get_texts():
+            t.set_fontsize(size)
+
+
+def label_px(fig) -> float | None:
+    """The smallest label of a figure as saved, in image pixels (font size in points at
+    savefig.dpi): the slide walk multiplies it by drawn width / natural width to get its
+    size on the screen (tests/test_slide_walk.py). None when the figure draws no text.
+    Tick labels of axes turned off are not drawn, so they do not count."""
+    from matplotlib.text import Text
+
+    hidden = set()
+    for ax in fig.axes:
+        if not ax.axison:
+            for axis in (ax.xaxis, ax.yaxis):
+                hidden.update(id(t) for t in axis.findobj(Text))
+    sizes = [t.get_fontsize() for t in fig.findobj(Text)
+             if id(t) not in hidden and t.get_visible() and t.get_text().strip()]
+    return round(min(sizes) * plt.rcParams["savefig.dpi"] / 72, 1) if sizes else None
 
 
 apply()
