@@ -78,6 +78,14 @@ def test_presenter_drives_the_audience_demo_with_one_python(context, server):
                                 " return c.length === urls.length && c.every((x, k) => x.toDataURL() === urls[k]); }",
                                 arg=[psel, canvases(audience, asel)], timeout=10_000)
 
+    # A node inserted before the figures moves them among their siblings: the presenter's
+    # copy makes a canvas anew that the projector did not redraw, and asks for it.
+    audience.eval_on_selector(f"{asel} .cw-matrices", "m => m.prepend(document.createElement('span'))")
+    presenter.wait_for_function("s => document.querySelector(s + ' .cw-matrices > span')", arg=psel)
+    presenter.wait_for_function("([s, urls]) => { const c = [...document.querySelectorAll(s + ' canvas')];"
+                                " return c.length === urls.length && c.every((x, k) => x.toDataURL() === urls[k]); }",
+                                arg=[psel, canvases(audience, asel)], timeout=10_000)
+
     # A select changed on the laptop recomputes on the projector (padding 1: a 5×5 output).
     presenter.select_option(f"{psel} select >> nth=1", "1")
     audience.wait_for_function("s => document.querySelector(s).dataset.done === '2'", arg=asel, timeout=30_000)
