@@ -10,6 +10,7 @@ import {h, uid} from "../dom.js";
 import {ndarray, toTyped} from "../pyodide-runtime.js";
 import {parseNumber, plural} from "./numbers.js";
 import {ownsKey} from "../focus.js";
+import {fetchAsset} from "../fetch-asset.js";
 import {paintGrid} from "./canvas.js";
 
   const SITE_ROOT = new URL("../../../", import.meta.url);
@@ -291,11 +292,11 @@ import {paintGrid} from "./canvas.js";
 
     async function loadSample(name) {
       try {
-        const resp = await fetch(new URL(`assets/samples/${name}.png`, SITE_ROOT));
-        if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+        const resp = await fetchAsset(new URL(`assets/samples/${name}.png`, SITE_ROOT),
+                                      `la foto de ejemplo «${name}»`);
         await use(await resp.blob(), "Foto de ejemplo", false);
       } catch (err) {
-        onError(new Error(`No se pudo cargar la foto de ejemplo «${name}»: ${err.message}`));
+        onError(err);
         finished();
       }
     }
