@@ -1,9 +1,10 @@
-/* The code editor of the lecture Python cells: the exercises' CodeMirror 6 bundle
- * (sitebuild/editor, assets/vendor/codemirror/codemirror.js: line numbers, Python
- * highlighting, Tab indents), or a plain textarea if the bundle cannot load, so a cell
- * works either way. Same configuration as exercise.js's editor.
+/* The one code editor of the site, for the lecture Python cells and the graded exercises:
+ * the CodeMirror 6 bundle (sitebuild/editor, assets/vendor/codemirror/codemirror.js: line
+ * numbers, Python highlighting, Tab indents), or a plain textarea if the bundle cannot
+ * load, so a cell or an exercise works either way.
  *
- *   const ed = await codeEditor(parent, {doc, labelId, describedBy, onChange, onRun, rows});
+ *   const ed = await codeEditor(parent, {doc, labelId, describedBy, onChange, onRun,
+ *                                        textareaClass, maxRows});
  *   ed.get(), ed.set(text), ed.focus(), ed.refresh(), ed.destroy(), ed.kind
  */
 import {h} from "./common.js";
@@ -16,7 +17,10 @@ function loadEditor() {
   return editorModule;
 }
 
-export async function codeEditor(parent, {doc, labelId, describedBy, onChange = () => {}, onRun = () => {}}) {
+/** `textareaClass` and `maxRows` shape the fallback textarea (the exercises' grows with
+ * the code; a lecture cell's stops at 24 rows). */
+export async function codeEditor(parent, {doc, labelId, describedBy, onChange = () => {}, onRun = () => {},
+                                          textareaClass = "cw-code", maxRows = 24}) {
   try {
     const cm = await loadEditor();
     const view = new cm.EditorView({
@@ -49,9 +53,9 @@ export async function codeEditor(parent, {doc, labelId, describedBy, onChange = 
     };
   } catch (err) {
     console.warn("CodeMirror no se pudo cargar; se usa un área de texto", err);
-    const area = h("textarea", {class: "cw-code", spellcheck: "false", autocapitalize: "off", autocomplete: "off",
+    const area = h("textarea", {class: textareaClass, spellcheck: "false", autocapitalize: "off", autocomplete: "off",
                                 "aria-labelledby": labelId, "aria-describedby": describedBy,
-                                rows: Math.min(24, Math.max(8, doc.split("\n").length + 1))});
+                                rows: Math.min(maxRows, Math.max(8, doc.split("\n").length + 1))});
     area.value = doc;
     area.addEventListener("input", onChange);
     area.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); onRun(); } });

@@ -49,10 +49,6 @@ import {paintGrid} from "./canvas.js";
     });
   }
 
-  /** Run `job` at most once at a time; triggers while it runs collapse into one more run
-   * with the latest settings. The widget's data-requested / data-done counters let tests
-   * and benchmarks wait for "everything asked for has been drawn". A call rejected
-   * because another widget's Python was interrupted (worker restarted) is retried once. */
   /** Python is one worker: while a long run holds it (a lecture cell's code), other
    * widgets' calls wait in line. holdPython(owner) marks it held until the returned
    * release() is called; coalesce() then shows «esperando a Python…» on a widget whose
@@ -68,6 +64,26 @@ import {paintGrid} from "./canvas.js";
       pythonHolder = null;
       delete document.documentElement.dataset.pythonBusy;
     };
+  }
+
+  /** Await a runtime call, but interrupt Python if it is still running `seconds` later:
+   * the reader's code has its own time limit in Python (usercode, grader), and this is
+   * for code stuck where Python cannot see it (inside NumPy): the worker is restarted.
+   * Resolves to {out} or {timedOut: true}; any other failure rejects as the call did. */
+  async function withWatchdog(runtime, call, seconds) {
+    let timer = null, timedOut = false;
+    const watchdog = new Promise((resolve) => {
+      timer = setTimeout(() => { timedOut = true; runtime.interrupt(); resolve(); }, seconds * 1000);
+    });
+    try {
+      const out = await Promise.race([call, watchdog]);
+      return timedOut ? {timedOut: true} : {out};
+    } catch (err) {
+      if (timedOut) return {timedOut: true};
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The «esperando a Python…» notice over a widget (never changes its height). */
@@ -88,6 +104,10 @@ import {paintGrid} from "./canvas.js";
     };
   }
 
+  /** Run `job` at most once at a time; triggers while it runs collapse into one more run
+   * with the latest settings. The widget's data-requested / data-done counters let tests
+   * and benchmarks wait for "everything asked for has been drawn". A call rejected
+   * because another widget's Python was interrupted (worker restarted) is retried once. */
   function coalesce(el, job) {
     let running = false, again = false, requested = 0, runs = 0;
     el.dataset.requested = "0";
@@ -448,5 +468,5 @@ import {paintGrid} from "./canvas.js";
   export {
     h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, drawGrid, drawImage, fitCell,
     onResize, rows, canvasFigure, placeErrors, fmt, player, SAMPLES, SITE_ROOT, ndarray, toTyped,
-    toRecord, inputError, isInterrupted, stage, parseNumber, plural, readBox, holdPython,
+    toRecord, inputError, isInterrupted, stage, parseNumber, plural, readBox, holdPython, withWatchdog,
   };

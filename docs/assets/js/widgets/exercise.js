@@ -12,68 +12,15 @@
  * data-hints, data-solution (shown | hidden), data-editor (codemirror | textarea); the
  * verdict is also announced by an aria-live line.
  */
-import {h, uid, guardKeys, plural} from "./common.js";
+import {h, uid, guardKeys, plural, withWatchdog} from "./common.js";
 import * as store from "../exercise-store.js";
 import {fetchAsset} from "../fetch-asset.js";
+import {codeEditor} from "./code-editor.js";
 
 const SPEC_BASE = new URL("../../exercises/", import.meta.url);
-const EDITOR_URL = new URL("../../vendor/codemirror/codemirror.js", import.meta.url).href;
 // The grader stops a loop of the student's Python itself (with the line); this is for
 // code stuck where Python cannot see it (inside NumPy): then the worker is restarted.
 const WATCHDOG_GRACE_S = 5;
-
-let editorModule = null;
-function loadEditor() {
-  if (!editorModule) editorModule = import(EDITOR_URL);
-  return editorModule;
-}
-
-/** A CodeMirror 6 editor (line numbers, Python highlighting, indentation), or a plain
- * textarea if the bundle cannot load: the exercise must work either way. */
-async function makeEditor(parent, {doc, labelId, describedBy, onChange, onRun}) {
-  try {
-    const cm = await loadEditor();
-    const view = new cm.EditorView({
-      parent,
-      state: cm.EditorState.create({
-        doc,
-        extensions: [
-          cm.basicSetup,
-          cm.python(),
-          cm.EditorView.lineWrapping,  // no horizontal scrolling: long lines wrap (slides too)
-          cm.indentUnit.of("    "),
-          cm.keymap.of([{key: "Mod-Enter", run: () => { onRun(); return true; }}, cm.indentWithTab]),
-          cm.EditorView.contentAttributes.of({"aria-labelledby": labelId, "aria-describedby": describedBy}),
-          cm.EditorView.updateListener.of((u) => { if (u.docChanged) onChange(); }),
-        ],
-      }),
-    });
-    // Ctrl+Enter runs: caught before CodeMirror's own keymap, where basicSetup binds
-    // Mod-Enter to «insert a blank line» (the bundle exports no Prec to outrank it).
-    parent.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); e.stopPropagation(); onRun(); }
-    }, {capture: true});
-    return {
-      kind: "codemirror",
-      get: () => view.state.doc.toString(),
-      set: (text) => view.dispatch({changes: {from: 0, to: view.state.doc.length, insert: text}}),
-      focus: () => view.focus(),
-      refresh: () => view.requestMeasure(),
-      destroy: () => view.destroy(),
-    };
-  } catch (err) {
-    console.warn("CodeMirror no se pudo cargar; se usa un área de texto", err);
-    const area = h("textarea", {class: "ex-textarea", spellcheck: "false", autocapitalize: "off", autocomplete: "off",
-                                "aria-labelledby": labelId, "aria-describedby": describedBy,
-                                rows: Math.max(8, doc.split("\n").length + 1)});
-    area.value = doc;
-    area.addEventListener("input", onChange);
-    area.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); onRun(); } });
-    parent.append(area);
-    return {kind: "textarea", get: () => area.value, set: (t) => { area.value = t; onChange(); },
-            focus: () => area.focus(), refresh() {}, destroy: () => area.remove()};
-  }
-}
 
 /** The worker restarted under us (our watchdog, or another widget's «Detener»). */
 function wasInterrupted(err) {
@@ -182,21 +129,14 @@ export default {
     /** Call the grader with a watchdog; resolve to its record, or to a timeout record. */
     async function grade(func) {
       await runtime.start();
-      let timer = null, timedOut = false;
       const limit = spec.time_limit + WATCHDOG_GRACE_S;
-      const watchdog = new Promise((resolve) => {
-        timer = setTimeout(() => { timedOut = true; runtime.interrupt(); resolve(null); }, limit * 1000);
-      });
-      try {
-        const call = runtime.call("demos.grader", func, [editor.get(), spec.raw]);
-        const out = await Promise.race([call.catch((err) => { if (timedOut || wasInterrupted(err)) return null; throw err; }), watchdog]);
-        if (out && !timedOut) return out;
-        return {status: "error", code: "timeout", cases: [], stdout: "", traceback: "", line: null,
-                message: `Tiempo agotado: tu código no terminó en ${limit} s y Python se ha reiniciado. `
-                  + "¿Un bucle que no termina? Corrígelo y vuelve a intentarlo."};
-      } finally {
-        clearTimeout(timer);
-      }
+      const call = runtime.call("demos.grader", func, [editor.get(), spec.raw])
+        .catch((err) => { if (wasInterrupted(err)) return null; throw err; });
+      const {out} = await withWatchdog(runtime, call, limit);
+      if (out) return out;
+      return {status: "error", code: "timeout", cases: [], stdout: "", traceback: "", line: null,
+              message: `Tiempo agotado: tu código no terminó en ${limit} s y Python se ha reiniciado. `
+                + "¿Un bucle que no termina? Corrígelo y vuelve a intentarlo."};
     }
 
     async function run() {
@@ -283,10 +223,11 @@ export default {
         const raw = await resp.json();
         if (!alive) return;
         spec = {...raw, raw, hintsHtml: raw.hints.map(hintHtml)};
-        editor = await makeEditor(editorBox, {
+        editor = await codeEditor(editorBox, {
           doc: typeof record.code === "string" ? record.code : spec.starter,
           labelId, describedBy: helpId, onRun: run,
           onChange: () => { record = store.save(id, {code: editor.get()}); },
+          textareaClass: "ex-textarea", maxRows: Infinity,
         });
         if (!alive) { editor.destroy(); return; }
         el.dataset.editor = editor.kind;

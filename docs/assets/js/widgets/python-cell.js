@@ -7,7 +7,8 @@
  *
  *   <div class="demo" data-demo="python-cell" data-sample="astronaut"></div>
  */
-import {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors, inputError, isInterrupted, holdPython} from "./common.js";
+import {h, uid, guardKeys, imageSource, canvasFigure, fmt, placeErrors, inputError, isInterrupted, holdPython,
+        withWatchdog} from "./common.js";
 import {codeEditor} from "./code-editor.js";
 
   // The reader's code runs at most this long (demos/usercode.py stops it at their line,
@@ -95,15 +96,12 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
       result.textContent = rt.state === "ready" ? "Ejecutando tu código…" : "Esperando a Python…";
       stdout.textContent = "";
       const release = holdPython(el);  // other widgets say «esperando a Python…» meanwhile
-      let timer = null, timedOut = false;
+      let timedOut = false;
       try {
         const call = rt.call("demos.usercode", "run", [currentCode(), img], {time_limit: TIME_LIMIT_S});
-        call.catch(() => {});  // after a timeout nobody awaits it any more
-        const watchdog = new Promise((resolve) => {
-          timer = setTimeout(() => { timedOut = true; rt.interrupt(); resolve(null); }, (TIME_LIMIT_S + WATCHDOG_GRACE_S) * 1000);
-        });
-        const out = await Promise.race([call, watchdog]);
+        const {out} = await withWatchdog(rt, call, TIME_LIMIT_S + WATCHDOG_GRACE_S);
         if (!out) {
+          timedOut = true;
           throw inputError(`Tiempo agotado: tu código no terminó en ${TIME_LIMIT_S + WATCHDOG_GRACE_S} s y Python se ha `
             + "reiniciado. ¿Un bucle que no termina? Corrígelo y ejecútalo de nuevo.", {field: "code", code: "timeout"});
         }
@@ -135,7 +133,6 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
           : "No se pudo ejecutar: el motivo está debajo.";
         output.fig.classList.add("cw-stale");
       } finally {
-        clearTimeout(timer);
         release();
         running = false;
         runBtn.removeAttribute("aria-disabled");
