@@ -7,6 +7,7 @@ Chromium through Playwright, never a downloaded browser.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -188,6 +189,21 @@ def local_context(browser, **options):
         lambda route: route.abort(),
     )
     return ctx
+
+
+@contextlib.contextmanager
+def page_without_the_mounter(browser):
+    """A page whose mounter (main.js) is never served, and the Pyodide wasm requests it
+    makes: what python-early.js decides on its own. Yields (page, wasm_urls)."""
+    ctx = local_context(browser, service_workers="block", viewport={"width": 1280, "height": 720})
+    ctx.route("**/assets/js/main.js", lambda route: route.abort())
+    try:
+        page = ctx.new_page()
+        wasm = []
+        page.on("request", lambda r: r.url.endswith("pyodide.asm.wasm") and wasm.append(r.url))
+        yield page, wasm
+    finally:
+        ctx.close()
 
 
 @pytest.fixture

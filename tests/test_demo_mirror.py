@@ -9,7 +9,7 @@ shows the projector's result. Alone, or once the audience leaves, it runs its ow
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, RUNTIME_MODULE, local_context, open_slide_with_demo
+from conftest import ROOT, RUNTIME_MODULE, open_slide_with_demo, page_without_the_mounter
 
 LECTURE = "lectures/02-convolucion/"
 SHOWN = ".slides-viewport .slide-frame:not([hidden])"
@@ -194,19 +194,12 @@ def test_the_early_start_leaves_the_presenter_to_ask_first(browser, server):
     """python-early.js starts Python for a demo in view before the mounter loads; in the
     presenter view it does not (the audience window may run the demos). The lab page has a
     demo at the top; the mounter is never served, so only the early start could start it."""
-    ctx = local_context(browser, service_workers="block", viewport={"width": 1280, "height": 720})
-    ctx.route("**/assets/js/main.js", lambda route: route.abort())
-    try:
-        page = ctx.new_page()
-        wasm = []
-        page.on("request", lambda r: r.url.endswith("pyodide.asm.wasm") and wasm.append(r.url))
+    with page_without_the_mounter(browser) as (page, wasm):
         page.goto(server.url + "laboratorio/?presenter", wait_until="load")
         page.wait_for_function("() => document.documentElement.dataset.pythonEarly", timeout=30_000)
         assert page.evaluate("() => document.documentElement.dataset.pythonEarly") == "presenter"
         page.wait_for_load_state("networkidle")
         assert not wasm
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("pictures", ["bitmaps", "data URLs"])

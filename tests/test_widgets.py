@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, RUNTIME_MODULE, local_context, open_slide_with_demo, wait_for_demo
+from conftest import ROOT, RUNTIME_MODULE, open_slide_with_demo, page_without_the_mounter, wait_for_demo
 from demos import imageops as ops
 from demos import bridge, samples, usercode
 from demos.errors import INTERRUPTED, InputError
@@ -313,12 +313,7 @@ def test_the_early_start_applies_the_gate_before_the_mounter_loads(server, brows
     without waiting for the mounter (demos.js loads behind Material's bundle and every
     widget). With the mounter never served, the lab page still starts Python; a lecture
     read at the top and the progress page (a Python-free widget only) do not."""
-    ctx = local_context(browser, service_workers="block", viewport={"width": 1280, "height": 720})
-    ctx.route("**/assets/js/main.js", lambda route: route.abort())
-    try:
-        page = ctx.new_page()
-        wasm = []
-        page.on("request", lambda r: r.url.endswith("pyodide.asm.wasm") and wasm.append(r.url))
+    with page_without_the_mounter(browser) as (page, wasm):
         for path, decision in (("lectures/02-convolucion/", "not-near"), ("progreso/", "no-demo"),
                                ("laboratorio/", "started")):
             page.goto(server.url + path, wait_until="load")
@@ -332,8 +327,6 @@ def test_the_early_start_applies_the_gate_before_the_mounter_loads(server, brows
             else:
                 page.wait_for_load_state("networkidle")
                 assert not wasm, f"{path} started Python: {wasm}"
-    finally:
-        ctx.close()
 
 
 # -------------------------------------------------------------- the slide stage
