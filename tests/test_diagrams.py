@@ -3,8 +3,7 @@ every text of every SVG diagram of the lectures (docs/lectures/diagrams/) is at 
 12 px on the screen in the reading column at 1440×900, and at least 16 px on a slide at
 1280×720. The size on the screen is the label's font size times the scale from the
 SVG's viewBox to the image, times every scale above the image (the slide's transform
-and the fit's CSS zoom: `getBoundingClientRect().width / offsetWidth`, see
-/work/shared/notes/classroom.md). Lecture pages are found in the built site, so a new
+and the fit's CSS zoom: `getBoundingClientRect().width / offsetWidth`). Lecture pages are found in the built site, so a new
 page (or a lecture split in two) is measured without editing this file.
 
 SMALL_ON_SLIDES lists the diagrams still under 16 px on their slide (measured size in

@@ -5,8 +5,7 @@ ready, the deck is measured at 1280×720, 1920×1080 and 1024×768, all slides i
 `page.evaluate`. A slide fails when it overflows (it would be cut off or scroll), when
 any visible text is under 16 px on the screen, or when prose is under 22 px. The size
 on the screen is the CSS font size times every scale above the element (transforms
-and CSS zoom), read as `getBoundingClientRect().width / offsetWidth`
-(docs: /work/shared/notes/classroom.md).
+and CSS zoom), read as `getBoundingClientRect().width / offsetWidth`.
 
 Text that is drawn rather than typeset is measured too (the readability contract):
 - a canvas declares the size it draws its text at, `data-text-px`, in canvas pixels; on
