@@ -7,6 +7,7 @@ import json
 import re
 
 from conftest import RUNTIME_MODULE, SiteServer, wait_for_demo
+from test_python_cell import set_code
 
 SEED_004_RESULT = [4, 3, 4, 2, 4, 3, 2, 3, 4]
 DEMO = '[data-demo="conv-proof"]'
@@ -152,7 +153,7 @@ def test_second_load_through_the_service_worker_is_cross_origin_isolated(server,
     page.wait_for_function(f"() => +document.querySelector('{cell}').dataset.runs >= 1")
     assert page.evaluate(f"async () => (await {RUNTIME_MODULE}).getRuntime().interruptible") is True
     page.evaluate(f"async () => {{ window.__worker = (await {RUNTIME_MODULE}).getRuntime().worker; }}")
-    page.fill(f"{cell} textarea", "n = 0\nwhile True:\n    n += 1")
+    set_code(page, "n = 0\nwhile True:\n    n += 1", cell)
     page.click(f"{cell} button:has-text('Ejecutar')")
     page.wait_for_function("sel => document.querySelector(sel).dataset.busy === 'true'", arg=cell)
     page.click(f"{cell} button:has-text('Detener')")

@@ -55,7 +55,9 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
     const stopBtn = h("button", {type: "button", disabled: true}, "■ Detener");
     const resetBtn = h("button", {type: "button", disabled: saved === null}, "Restaurar el original");
     const result = h("p", {class: "cw-result", role: "status", "aria-live": "polite"});
-    const stdout = h("pre", {class: "cw-stdout", "aria-label": "Salida de print()"});
+    // A box of fixed height that scrolls when print() says much: reachable with Tab from
+    // the start (not only once a11y.js notices it scrolls, after the output arrived).
+    const stdout = h("pre", {class: "cw-stdout", "aria-label": "Salida de print()", tabindex: "0"});
     const input = canvasFigure("Entrada (img)");
     const output = canvasFigure("Lo que devuelve tu código");
     const source = imageSource(rt, el, {
