@@ -78,13 +78,10 @@ KNOWN_OFFENDERS: set[tuple[str, str, str]] = {
     ("07-generativos", "Nuestra DCGAN en MNIST", "1280x720"),  # dcgan_samples.png 14.3
     ("07-generativos", "Nuestra DCGAN en MNIST", "1024x768"),  # 14.2
     ("08-difusion", "La trayectoria: del ruido al dígito", "1280x720"),  # diffusion_trajectory.png 11.4
-    ("08-difusion", "La trayectoria: del ruido al dígito", "1920x1080"),  # 11.4
     ("08-difusion", "La trayectoria: del ruido al dígito", "1024x768"),  # 12.4
     ("08-difusion", "«Dibuja un 7»: condicionar por clase (cont.)", "1280x720"),  # diffusion_samples.png 12.6
-    ("08-difusion", "«Dibuja un 7»: condicionar por clase (cont.)", "1920x1080"),  # 12.6
     ("08-difusion", "«Dibuja un 7»: condicionar por clase (cont.)", "1024x768"),  # 13.7
     ("08-difusion", "El efecto de la escala de guía", "1280x720"),  # diffusion_guidance.png 15.6
-    ("08-difusion", "El efecto de la escala de guía", "1920x1080"),  # 15.6
     ("08-difusion", "El efecto de la escala de guía", "1024x768"),  # 14.2
 }
 
