@@ -108,9 +108,10 @@ def test_encode_decode_round_trip_is_exact():
 # ============================================================ every exercise, natively
 
 def test_there_are_the_exercises_of_the_issue():
-    assert len(IDS) >= 12
+    assert len(IDS) >= 15
     assert {"conv2d", "neuron", "output_size", "max_pool", "softmax_ce", "conv_params", "receptive_field",
-            "random_crop", "dice_iou", "conv_transpose", "ddpm_forward", "cfg_guidance"} <= set(IDS)
+            "random_crop", "dice_iou", "conv_transpose", "ddpm_forward", "cfg_guidance",
+            "attention", "info_nce", "patch_embedding"} <= set(IDS)
     conv = build.spec("conv2d")
     assert conv["function"] == "conv2d"
     assert "def conv2d(x, k, stride=1, padding=0):" in conv["starter"]
@@ -148,6 +149,28 @@ def test_transposed_and_receptive_field_references_match_the_lectures():
     assert rf["LeNet-5: conv 5, pool 2, conv 5, pool 2"] == 16
     params = {c["name"]: c["expected"] for c in build.spec("conv_params")["cases"]}
     assert params["de 6 a 16 canales, 5×5"] == 2416 and params["VGG 3×3"] == 73856
+
+
+def test_lecture9_references_match_hand_counts_and_the_statement():
+    """The N = 2 CLIP loss by hand, the summed patches of the 4×4 image, softmax rows of
+    the large-score attention case that are not one-hot (so the case tests stability, not
+    argmax), and the solution's Spanish error for a size the patch does not divide."""
+    clip = build.spec("info_nce")["cases"][0]
+    # Scores [[2, 1.2], [0, 1.6]]: two row and two column cross-entropies of two classes.
+    by_hand = sum(np.log1p(np.exp(-gap)) for gap in (0.8, 1.6, 2.0, 0.4)) / 4
+    assert clip["name"] == "N = 2, a mano" and grader.decode(clip["expected"]) == pytest.approx(by_hand, rel=1e-12)
+    patches = grader.decode(build.spec("patch_embedding")["cases"][0]["expected"])
+    np.testing.assert_array_equal(patches, [[10], [18], [42], [50]])
+    big = next(c for c in exercises.load("attention").cases() if c["name"] == "puntuaciones de miles")["args"]
+    scores = big["q"] @ big["k"].T / 2
+    assert scores.min() > 1000  # np.exp overflows without the row maximum subtracted
+    weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+    weights /= weights.sum(axis=1, keepdims=True)
+    assert weights.max() < 0.99
+    namespace = {}
+    exec(exercises.load("patch_embedding").SOLUTION, namespace)
+    with pytest.raises(ValueError, match="múltiplos de 16"):
+        namespace["patch_embedding"](np.zeros((3, 30, 32)), np.zeros((4, 3, 16, 16)), np.zeros(4), 16)
 
 
 def test_build_expands_blocks_and_rejects_unknown_or_unplaced_ids():
