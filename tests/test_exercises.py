@@ -170,7 +170,7 @@ def test_lecture9_references_match_hand_counts_and_the_statement():
     namespace = {}
     exec(exercises.load("patch_embedding").SOLUTION, namespace)
     with pytest.raises(ValueError, match="múltiplos de 16"):
-        namespace["patch_embedding"](np.zeros((3, 30, 32)), np.zeros((4, 3, 16, 16)), np.zeros(4), 16)
+        namespace["patch_embedding"](np.zeros((3, 32, 30)), np.zeros((4, 3, 16, 16)), np.zeros(4), 16)
 
 
 def test_build_expands_blocks_and_rejects_unknown_or_unplaced_ids():

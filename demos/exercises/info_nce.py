@@ -10,10 +10,10 @@ Escribe `info_nce(img, txt, temperature)`: la pérdida **contrastiva simétrica*
 entrena CLIP. `img` y `txt` son matrices $N \times d$: la fila $i$ de `img` es la imagen
 que describe la fila $i$ de `txt`, y las demás filas del lote hacen de negativos.
 
-1. Normaliza cada fila a norma 1 (pueden venir normalizadas o no):
-   $\hat x_i = x_i / \lVert x_i \rVert$.
+1. Normaliza cada fila a norma 1 (pueden venir normalizadas o no): para la imagen $x_i$
+   y el texto $y_j$, $\hat x_i = x_i / \lVert x_i \rVert$ y $\hat y_j = y_j / \lVert y_j \rVert$.
 2. Las puntuaciones son los cosenos divididos por la temperatura $\tau$:
-   $z_{ij} = \hat{\imath}_i \cdot \hat t_j \,/\, \tau$, una matriz $N \times N$ cuya
+   $z_{ij} = \hat x_i \cdot \hat y_j \,/\, \tau$, una matriz $N \times N$ cuya
    diagonal son las parejas correctas.
 3. La pérdida es la media de dos entropías cruzadas con las clases $0, 1, \dots, N-1$:
    la de cada imagen frente a todos los textos (filas de $Z$) y la de cada texto frente a
