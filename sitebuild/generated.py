@@ -20,7 +20,7 @@ GENERATORS = {
     "output-size-examples": "lecture_models.tables:output_size_examples",
     "dice-examples": "lecture_models.tables:dice_examples",
     "references": "sitebuild.references:full_list",
-    **{f"references-{n:02d}": f"sitebuild.references:lecture_{n:02d}" for n in range(1, 9)},
+    **{f"references-{n:02d}": f"sitebuild.references:lecture_{n:02d}" for n in range(1, 10)},
 }
 
 

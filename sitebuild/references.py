@@ -118,7 +118,7 @@ _ref("howard2017", "A. G. Howard et al.", 2017, "MobileNets: efficient convoluti
 _ref("tan2019", "M. Tan y Q. V. Le", 2019, "EfficientNet: rethinking model scaling for convolutional neural networks", "*ICML 2019*",
      "arXiv:1905.11946", [4])
 _ref("dosovitskiy2021", "A. Dosovitskiy et al.", 2021, "An image is worth 16x16 words: transformers for image recognition at scale (ViT)",
-     "*ICLR 2021*", "arXiv:2010.11929", [4])
+     "*ICLR 2021*", "arXiv:2010.11929", [4, 9], "Dosovitskiy et al.")
 _ref("liu2022", "Z. Liu et al.", 2022, "A ConvNet for the 2020s (ConvNeXt)", "*CVPR 2022*", "arXiv:2201.03545", [4])
 _ref("kerasvgg", "Keras", 2024, "keras/applications/vgg16.py", "código fuente de Keras, origen del fragmento VGG-16",
      "https://github.com/keras-team/keras", [4])
@@ -166,21 +166,36 @@ _ref("selvaraju2017", "R. R. Selvaraju, M. Cogswell, A. Das, R. Vedantam, D. Par
      "Selvaraju et al.")
 _ref("zhou2016", "B. Zhou, A. Khosla, A. Lapedriza, A. Oliva y A. Torralba", 2016, "Learning deep features for discriminative localization (CAM)",
      "*CVPR 2016*", "arXiv:1512.04150", [7])
-_ref("kingma2014", "D. P. Kingma y M. Welling", 2014, "Auto-encoding variational Bayes (VAE)", "*ICLR 2014*", "arXiv:1312.6114", [8],
+_ref("kingma2014", "D. P. Kingma y M. Welling", 2014, "Auto-encoding variational Bayes (VAE)", "*ICLR 2014*", "arXiv:1312.6114", [8, 9],
      "Kingma y Welling")
 _ref("ho2020", "J. Ho, A. Jain y P. Abbeel", 2020, "Denoising diffusion probabilistic models (DDPM)", "*NeurIPS 2020*",
-     "arXiv:2006.11239", [8], "Ho, Jain y Abbeel")
-_ref("song2021", "J. Song, C. Meng y S. Ermon", 2021, "Denoising diffusion implicit models (DDIM)", "*ICLR 2021*", "arXiv:2010.02502", [8],
+     "arXiv:2006.11239", [8, 9], "Ho, Jain y Abbeel")
+_ref("song2021", "J. Song, C. Meng y S. Ermon", 2021, "Denoising diffusion implicit models (DDIM)", "*ICLR 2021*", "arXiv:2010.02502", [8, 9],
      "Song et al.")
 _ref("nichol2021", "A. Nichol y P. Dhariwal", 2021, "Improved denoising diffusion probabilistic models", "*ICML 2021*",
      "arXiv:2102.09672", [8], "Nichol y Dhariwal")
-_ref("ho2022", "J. Ho y T. Salimans", 2022, "Classifier-free diffusion guidance", "", "arXiv:2207.12598", [8], "Ho y Salimans")
-_ref("vaswani2017", "A. Vaswani et al.", 2017, "Attention is all you need", "*NeurIPS 2017*", "arXiv:1706.03762", [8], "Vaswani et al.")
+_ref("ho2022", "J. Ho y T. Salimans", 2022, "Classifier-free diffusion guidance", "", "arXiv:2207.12598", [8, 9], "Ho y Salimans")
+_ref("vaswani2017", "A. Vaswani et al.", 2017, "Attention is all you need", "*NeurIPS 2017*", "arXiv:1706.03762", [9], "Vaswani et al.")
 _ref("rombach2022", "R. Rombach, A. Blattmann, D. Lorenz, P. Esser y B. Ommer", 2022,
-     "High-resolution image synthesis with latent diffusion models (Stable Diffusion)", "*CVPR 2022*", "arXiv:2112.10752", [5, 8],
+     "High-resolution image synthesis with latent diffusion models (Stable Diffusion)", "*CVPR 2022*", "arXiv:2112.10752", [5, 8, 9],
      "Rombach et al.")
 _ref("radford2021", "A. Radford et al.", 2021, "Learning transferable visual models from natural language supervision (CLIP)",
-     "*ICML 2021*", "arXiv:2103.00020", [8])
+     "*ICML 2021*", "arXiv:2103.00020", [9], "Radford et al.")
+_ref("ba2016", "J. L. Ba, J. R. Kiros y G. E. Hinton", 2016, "Layer normalization", "", "arXiv:1607.06450", [9], "Ba et al.")
+_ref("hendrycks2016", "D. Hendrycks y K. Gimpel", 2016, "Gaussian error linear units (GELUs)", "", "arXiv:1606.08415", [9],
+     "Hendrycks y Gimpel")
+_ref("xiong2020", "R. Xiong, Y. Yang, D. He, K. Zheng, S. Zheng, C. Xing, H. Zhang, Y. Lan, L. Wang y T.-Y. Liu", 2020,
+     "On layer normalization in the transformer architecture (normalización previa)", "*ICML 2020*", "arXiv:2002.04745", [9],
+     "Xiong et al.")
+_ref("xiao2021", "T. Xiao, M. Singh, E. Mintun, T. Darrell, P. Dollár y R. Girshick", 2021, "Early convolutions help transformers see better",
+     "*NeurIPS 2021*", "arXiv:2106.14881", [9], "Xiao et al.")
+_ref("oord2018", "A. van den Oord, Y. Li y O. Vinyals", 2018, "Representation learning with contrastive predictive coding (InfoNCE)", "",
+     "arXiv:1807.03748", [9], "van den Oord et al.")
+_ref("schuhmann2022", "C. Schuhmann et al.", 2022, "LAION-5B: an open large-scale dataset for training next generation image-text models",
+     "*NeurIPS 2022, Datasets and Benchmarks*", "arXiv:2210.08402", [9], "Schuhmann et al.")
+_ref("meng2022", "C. Meng, Y. He, Y. Song, J. Song, J. Wu, J.-Y. Zhu y S. Ermon", 2022,
+     "SDEdit: guided image synthesis and editing with stochastic differential equations (img2img)", "*ICLR 2022*",
+     "arXiv:2108.01073", [9], "Meng et al.")
 _ref("heusel2017", "M. Heusel, H. Ramsauer, T. Unterthiner, B. Nessler y S. Hochreiter", 2017,
      "GANs trained by a two time-scale update rule converge to a local Nash equilibrium (FID)", "*NeurIPS 2017*",
      "arXiv:1706.08500", [8], "Heusel et al.")
@@ -231,5 +246,5 @@ def _lecture_generator(number: int):
     return render
 
 
-for _n in range(1, 9):
+for _n in range(1, 10):
     globals()[f"lecture_{_n:02d}"] = _lecture_generator(_n)

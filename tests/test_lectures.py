@@ -74,7 +74,7 @@ TOPICS = {
     "004 descripción automática de imágenes": ("06", r"descripción automática"),
     "000 DCGAN": ("07", r"DCGAN|GAN"),
     "000 Grad-CAM / caso COVID": ("07", r"Grad-CAM|COVID"),
-    "000 Stable Diffusion": ("08", r"Stable Diffusion"),
+    "000 Stable Diffusion": ("09", r"Stable Diffusion"),
     "000 difusión": ("08", r"difusi"),
     # Second edition (issue 12): the units that were missing.
     "optimización: momento y Adam": ("01", r"momento|Adam"),
@@ -86,8 +86,19 @@ TOPICS = {
     "detección: IoU, anclas, NMS, mAP": ("06", r"NMS|anclas"),
     "autocodificadores": ("08", r"autocodificador"),
     "VAE": ("08", r"VAE"),
-    "atención": ("08", r"atención"),
     "FID": ("08", r"FID"),
+    # Lecture 9: transformers, CLIP and Stable Diffusion on a miniature.
+    "atención": ("09", r"atención"),
+    "atención multicabeza": ("09", r"multicabeza"),
+    "bloque transformer": ("09", r"transformer"),
+    "ViT": ("09", r"ViT"),
+    "aprendizaje contrastivo": ("09", r"contrastivo"),
+    "CLIP": ("09", r"CLIP"),
+    "InfoNCE": ("09", r"InfoNCE"),
+    "espacio latente": ("09", r"latente"),
+    "atención cruzada": ("09", r"atención cruzada"),
+    "img2img": ("09", r"img2img"),
+    "resumen del curso": ("09", r"Resumen del curso"),
 }
 
 MIN_WORDS = 1200  # prose + notes of a lecture, code excluded
@@ -110,8 +121,8 @@ def _sections(text: str) -> dict[str, str]:
     return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
 
 
-def test_there_are_eight_lectures():
-    assert [p.name[:2] for p in LECTURES] == ["01", "02", "03", "04", "05", "06", "07", "08"]
+def test_there_are_nine_lectures():
+    assert [p.name[:2] for p in LECTURES] == ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
 
 
 @pytest.mark.parametrize("topic", sorted(TOPICS))
