@@ -131,7 +131,7 @@ _ref("zhang2018", "H. Zhang, M. Cisse, Y. N. Dauphin y D. Lopez-Paz", 2018, "mix
 _ref("cubuk2020", "E. D. Cubuk, B. Zoph, J. Shlens y Q. V. Le", 2020, "RandAugment: practical automated data augmentation with a reduced search space",
      "*CVPR Workshops 2020*", "arXiv:1909.13719", [5])
 _ref("roschewitz2024", "M. Roschewitz, F. De Sousa Ribeiro, T. Xia, G. Khara y B. Glocker", 2024,
-     "Robust image representations with counterfactual contrastive learning", "", "arXiv:2409.10365", [5], "Roschewitz et al.")
+     "Robust image representations with counterfactual contrastive learning", "", "arXiv:2409.10365", [5, 9], "Roschewitz et al.")
 _ref("yosinski2014", "J. Yosinski, J. Clune, Y. Bengio y H. Lipson", 2014, "How transferable are features in deep neural networks?",
      "*NeurIPS 2014*", "arXiv:1411.1792", [5])
 _ref("tabik2020", "S. Tabik, A. Gómez-Ríos, J. L. Martín-Rodríguez, I. Sevillano-García, M. Rey-Area, D. Charte, E. Guirado, J. L. Suárez, "
