@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import nn
+from . import miniature_sd, nn, vocabulary
 
 F32 = np.float32
 LOW_CONFIDENCE = 0.6  # below this the widget says plainly that the network is unsure
 _NETS: dict = {}
 _STATE: dict = {"digit": None, "edits": {}, "off": {"c1": set(), "c3": set()}, "sampler": None}
-_NETWORKS = {"lenet": ("lenet5", nn.LeNet5), "unet": ("unet", nn.UNet), "diffusion": ("diffusion_unet", nn.DiffusionUNet)}
+_NETWORKS = {"lenet": ("lenet5", nn.LeNet5), "unet": ("unet", nn.UNet), "diffusion": ("diffusion_unet", nn.DiffusionUNet),
+             "clip": ("mini_clip", miniature_sd.MiniCLIP), "latent_ae": ("latent_autoencoder", miniature_sd.LatentAutoencoder),
+             "latent_unet": ("latent_unet", miniature_sd.LatentUNet)}
+_RUNS = {"clip": "miniature_sd", "latent_ae": "miniature_sd", "latent_unet": "miniature_sd"}  # else the run = the name
 
 
 def load(name: str, data=None, sha256: str | None = None) -> dict:
@@ -27,8 +30,12 @@ def load(name: str, data=None, sha256: str | None = None) -> dict:
     if cached is not None and (sha256 is None or cached["sha256"] == sha256):
         return cached["summary"]
     network, cls = _NETWORKS[name]
+    run = _RUNS.get(name, name)
     sd, config = nn.load_weights(None if data is None else np.asarray(data, dtype=np.uint8).tobytes(),
-                                 run=name, expect=network)
+                                 run=run, expect=network)
+    if "words" in config and list(config["words"]) != list(vocabulary.WORDS):
+        raise nn.WeightsError(f"El archivo de pesos de «{name}» se entrenó con otro vocabulario. Vuelve a generarlo "
+                              f"con: {nn.MAKE_COMMAND.format(run=run)}", code="mismatched_file")
     model = cls(sd, config)
     summary = {"name": name, "config": config}
     if name == "lenet":
@@ -37,6 +44,11 @@ def load(name: str, data=None, sha256: str | None = None) -> dict:
         _STATE["edits"], _STATE["off"] = {}, {"c1": set(), "c3": set()}
     elif name == "unet":
         summary["scenes"] = len(sd["scenes.images"])
+    elif name == "clip":
+        summary["samples"] = {"images": sd["samples.images"], "labels": sd["samples.labels"].tolist()}
+        summary["vocabulary"] = [w for w in vocabulary.WORDS if w not in (vocabulary.PAD, vocabulary.END)]
+    elif name == "latent_ae":
+        summary["scale_factor"] = float(model.scale_factor)
     else:
         summary["alphas_cumprod"] = sd["schedule.alphas_cumprod"]
     _NETS[name] = {"model": model, "sd": sd, "config": config, "sha256": sha256, "summary": summary}
@@ -46,7 +58,7 @@ def load(name: str, data=None, sha256: str | None = None) -> dict:
 def _get(name: str):
     if name not in _NETS:
         raise nn.WeightsError(f"La red «{name}» aún no está cargada. Si falta el archivo de pesos, "
-                              f"genéralo con: {nn.MAKE_COMMAND.format(run=name)}")
+                              f"genéralo con: {nn.MAKE_COMMAND.format(run=_RUNS.get(name, name))}", code="not_loaded")
     return _NETS[name]
 
 

@@ -19,6 +19,8 @@ RUNS = {
     "unet": "lecture_models.figures.unet",
     "dcgan": "lecture_models.figures.dcgan",
     "diffusion": "lecture_models.figures.diffusion",
+    # F3: the miniature Stable Diffusion (mini-CLIP, latent autoencoder, latent U-Net)
+    "miniature_sd": "lecture_models.figures.miniature_sd",
 }
 
 

@@ -109,7 +109,7 @@ class MiniCLIP(nn.Module):
 
 
 def mini_clip(*, dim=64, image_depth=3, text_depth=2, heads=4, embed_dim=64):
-    """The course's mini-CLIP: about 0.26 M parameters with the defaults."""
+    """The course's mini-CLIP: about 0.28 M parameters with the defaults."""
     for name, value in (("dim", dim), ("image_depth", image_depth), ("text_depth", text_depth),
                         ("heads", heads), ("embed_dim", embed_dim)):
         if not isinstance(value, int) or value < 1:

@@ -110,7 +110,7 @@ class LatentUNet(nn.Module):
 
 
 def latent_unet(*, latent_channels=4, base_channels=32, context_dim=64, heads=4, latent_size=8):
-    """The course's latent U-Net (about 0.5 M parameters with the defaults)."""
+    """The course's latent U-Net (about 0.75 M parameters with the defaults)."""
     if not isinstance(base_channels, int) or base_channels < GROUPS or base_channels % GROUPS:
         raise ValueError(f"base_channels must be a positive multiple of {GROUPS}, got {base_channels!r}")
     if latent_size % 2:

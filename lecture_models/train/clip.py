@@ -22,7 +22,7 @@ def random_shift(x, generator, max_shift=2):
     return pad[torch.arange(n, device=x.device)[:, None, None], 0, rows, cols][:, None]
 
 
-def train_clip(model, x, variants, *, steps, batch_size=256, lr=3e-3, weight_decay=0.05, seed=0,
+def train_clip(model, x, variants, *, steps, batch_size=256, lr=2e-3, weight_decay=0.05, seed=0,
                ctx=None, ckpt_key=None, ckpt_every=100):
     """Train ``model`` (MiniCLIP) on digits x (N, 1, 28, 28) in [0, 1] with caption variants (N, 4, CONTEXT).
 
@@ -33,7 +33,7 @@ def train_clip(model, x, variants, *, steps, batch_size=256, lr=3e-3, weight_dec
     other = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "pos" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay}, {"params": other, "weight_decay": 0.0}],
                             lr=lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.15)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
     g = torch.Generator(device=device).manual_seed(seed)
     losses = torch.zeros(steps, device=device)
     saver = StepCheckpoint(ctx, ckpt_key, objects={"model": model, "opt": opt, "sched": sched},

@@ -13,3 +13,6 @@ export {default as digitExplorer} from "./digit-explorer.js";
 export {default as segmenter} from "./segmenter.js";
 export {default as diffusionSampler} from "./diffusion-sampler.js";
 export {default as optimizerPlayground} from "./optimizer-playground.js";
+export {default as clipExplorer} from "./clip-explorer.js";
+export {default as latentExplorer} from "./latent-explorer.js";
+export {default as textToImage} from "./text-to-image.js";

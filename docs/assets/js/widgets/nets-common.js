@@ -59,8 +59,10 @@ async function weightBytes(name, entry) {
   return bytesCache.get(name);
 }
 
-/** A loaded network: net.summary, net.call(func, args, kwargs) (reloads after a worker restart). */
-export async function loadNet(runtime, name) {
+/** A loaded network: net.summary, net.call(func, args, kwargs) (reloads after a worker restart).
+ * `module`: the Python module whose functions net.call runs (demos.netdemos, or
+ * demos.sd_demos for the miniature Stable Diffusion, which keeps its networks loaded here too). */
+export async function loadNet(runtime, name, {module = "demos.netdemos"} = {}) {
   const entry = await modelEntry(name);
   const bytes = await weightBytes(name, entry);
   const load = () => runtime.call("demos.netdemos", "load", [name, ndarray(bytes, [bytes.length]),
@@ -69,14 +71,14 @@ export async function loadNet(runtime, name) {
   return {
     summary,
     entry,
+    reload: load,
     async call(func, args = [], kwargs = {}) {
       try {
-        return await runtime.call("demos.netdemos", func, args, kwargs);
+        return await runtime.call(module, func, args, kwargs);
       } catch (err) {
-        const rec = toRecord(err);
-        if (rec.code !== "missing_weights" || !/aún no está cargada/.test(rec.message)) throw err;
+        if (toRecord(err).code !== "not_loaded") throw err;
         await load();  // the worker was restarted (an interrupt without isolation): load again once
-        return runtime.call("demos.netdemos", func, args, kwargs);
+        return runtime.call(module, func, args, kwargs);
       }
     },
   };
