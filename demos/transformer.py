@@ -18,7 +18,7 @@ import numpy as np
 from .nn import conv2d, linear, softmax
 
 F32 = np.float32
-__all__ = ["layer_norm", "gelu", "attention", "MultiHeadAttention", "mlp", "TransformerBlock", "conv_stem"]
+__all__ = ["layer_norm", "gelu", "dense", "attention", "MultiHeadAttention", "mlp", "TransformerBlock", "conv_stem"]
 
 
 def layer_norm(x, weight=None, bias=None, eps: float = 1e-5):
@@ -32,8 +32,18 @@ def layer_norm(x, weight=None, bias=None, eps: float = 1e-5):
 
 
 def gelu(x):
-    """nn.GELU(approximate="tanh"): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
-    return (0.5 * x * (1 + np.tanh(F32(np.sqrt(2 / np.pi)) * (x + F32(0.044715) * x**3)))).astype(F32, copy=False)
+    """nn.GELU(approximate="tanh"): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+
+    Written x (1 + 0.044715 x x): ``x**3`` is a call to powf per element, 40x slower natively
+    and 2x in Pyodide than two products (tests/benchmarks/bench_sd.py)."""
+    return (0.5 * x * (1 + np.tanh(F32(np.sqrt(2 / np.pi)) * x * (1 + F32(0.044715) * (x * x))))).astype(F32, copy=False)
+
+
+def dense(x, weight, bias=None):
+    """nn.Linear as nn.linear computes it, but one einsum on the rows: Pyodide's NumPy has no
+    BLAS, and its matmul fallback is about 1.5x slower on the attention's and MLP's shapes."""
+    out = np.einsum("ij,kj->ik", x.reshape(-1, x.shape[-1]), weight).reshape(x.shape[:-1] + (weight.shape[0],))
+    return out + bias if bias is not None else out
 
 
 def attention(q, k, v, key_mask=None):
@@ -65,16 +75,16 @@ class MultiHeadAttention:
         def split(t):
             return t.reshape(n, t.shape[1], self.heads, d).transpose(0, 2, 1, 3)
 
-        q, k, v = (split(linear(t, *self.w[name])) for name, t in (("q", x), ("k", context), ("v", context)))
+        q, k, v = (split(dense(t, *self.w[name])) for name, t in (("q", x), ("k", context), ("v", context)))
         mask = None if key_mask is None else np.asarray(key_mask, dtype=bool)[:, None, :]
         h, weights = attention(q, k, v, mask)
-        return linear(h.transpose(0, 2, 1, 3).reshape(n, length, dim), *self.w["out"]).astype(F32), weights
+        return dense(h.transpose(0, 2, 1, 3).reshape(n, length, dim), *self.w["out"]).astype(F32), weights
 
 
 def mlp(x, sd: Mapping, prefix: str):
     """Linear -> GELU -> Linear (the ``MLP`` nn.Sequential: indices 0 and 2)."""
-    h = gelu(linear(x, sd[f"{prefix}.0.weight"], sd[f"{prefix}.0.bias"]))
-    return linear(h, sd[f"{prefix}.2.weight"], sd[f"{prefix}.2.bias"]).astype(F32, copy=False)
+    h = gelu(dense(x, sd[f"{prefix}.0.weight"], sd[f"{prefix}.0.bias"]))
+    return dense(h, sd[f"{prefix}.2.weight"], sd[f"{prefix}.2.bias"]).astype(F32, copy=False)
 
 
 class TransformerBlock:
