@@ -90,7 +90,7 @@ PATHS = {
 times = {k: median_ms(fn, reps) for k, (fn, reps) in PATHS.items()}
 
 # Profile: self time of each layer function (nested calls subtracted), one run of each path.
-LAYERS = ("conv2d", "conv_transpose2d", "linear", "attention", "softmax", "layer_norm", "group_norm", "gelu", "silu",
+LAYERS = ("conv2d", "conv_transpose2d", "linear", "dense", "attention", "softmax", "layer_norm", "group_norm", "gelu", "silu",
           "mlp", "upsample_nearest", "timestep_embedding", "preprocess_digit", "ddim_step", "sigmoid")
 MODULES = (nn, tf, msd, sdd)
 acc, stack = {}, []
@@ -248,22 +248,6 @@ def browser_numbers(url: str, reps: int, page_path: bool = True) -> dict:
         page.eval_on_selector(t2i, "el => el.scrollIntoView({block: 'center'})")  # Python starts near a demo
         page.wait_for_function("s => document.querySelector(s).dataset.ready === 'true'", arg=t2i, timeout=240_000)
         _progress("text-to-image ready")
-        sample_page = []
-        for _ in range(3 if page_path else 0):  # the fastest: a new worker starts on unoptimised WebAssembly
-            sample_page.append(page.evaluate("""async (sel) => {
-                const el = document.querySelector(sel), t = performance.now();
-                [...el.querySelectorAll('button')].find((b) => b.textContent === 'Generar').click();
-                await new Promise((resolve, reject) => {
-                    setTimeout(() => reject(new Error('text-to-image: no sample within 180 s')), 180_000);
-                    const obs = new MutationObserver(() => {
-                        if (['done', 'error'].includes(el.dataset.state)) { obs.disconnect(); resolve(); }
-                    });
-                    obs.observe(el, {attributes: true, attributeFilter: ['data-state']});
-                });
-                if (el.dataset.state !== 'done') throw new Error('the sample failed');
-                return performance.now() - t;
-            }""", t2i))
-        _progress("«Generar» measured")
         rt = f"(await {RUNTIME_MODULE})"
         for name in NETS:  # the widget loaded them already; again, so that the timing code's are these files
             page.evaluate(f"""async ([name, url]) => {{
@@ -282,6 +266,22 @@ def browser_numbers(url: str, reps: int, page_path: bool = True) -> dict:
             return JSON.parse(out.stdout.trim().split("\\n").pop());
         }}""", _timing_code(reps))
         _progress("timings inside Pyodide done")
+        sample_page = []
+        for _ in range(3 if page_path else 0):  # after the timings above: the worker's WebAssembly is optimised by now
+            sample_page.append(page.evaluate("""async (sel) => {
+                const el = document.querySelector(sel), t = performance.now();
+                [...el.querySelectorAll('button')].find((b) => b.textContent === 'Generar').click();
+                await new Promise((resolve, reject) => {
+                    setTimeout(() => reject(new Error('text-to-image: no sample within 180 s')), 180_000);
+                    const obs = new MutationObserver(() => {
+                        if (['done', 'error'].includes(el.dataset.state)) { obs.disconnect(); resolve(); }
+                    });
+                    obs.observe(el, {attributes: true, attributeFilter: ['data-state']});
+                });
+                if (el.dataset.state !== 'done') throw new Error('the sample failed');
+                return performance.now() - t;
+            }""", t2i))
+        _progress("«Generar» measured")
         browser.close()
     return {"inside": inside, "sample_page": min(sample_page) if sample_page else None}
 
@@ -349,7 +349,8 @@ def main() -> None:
     _profile_table("Pyodide", b["inside"]["profile"])
     _profile_table("native NumPy", n["profile"])
     print(f"\nMachine: {os.cpu_count()} CPUs (shared: other work may run), NumPy {np.__version__} native, "
-          f"(1 OpenBLAS thread), torch {__import__('torch').__version__} CPU; torch1 = 1 thread. Pyodide 0.27.7 (NumPy 2.0.2, no BLAS) "
+          f"(1 OpenBLAS thread), torch {__import__('torch').__version__} CPU; torch1 = 1 thread, torch = its default threads (on a busy 2-CPU machine they fight the other work: "
+          "read that column with care). Pyodide 0.27.7 (NumPy 2.0.2, no BLAS) "
           "in Debian's Chromium, headless.")
 
 
