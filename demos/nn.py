@@ -25,7 +25,7 @@ from .imageops import _area_axis0, _tap, avg_pool2d, max_pool2d, output_size, tr
 __all__ = [
     "WeightsError", "load_weights", "conv2d", "conv_transpose2d", "linear", "relu", "silu",
     "max_pool", "avg_pool", "batch_norm", "group_norm", "upsample_nearest", "embedding",
-    "timestep_embedding", "softmax", "LeNet5", "UNet", "DiffusionUNet", "SelfAttention",
+    "timestep_embedding", "softmax", "attention", "LeNet5", "UNet", "DiffusionUNet", "SelfAttention",
     "ddim_timesteps", "ddim_step", "DDIMSampler", "preprocess_digit", "dice_per_class",
 ]
 
@@ -219,6 +219,20 @@ def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def attention(q, k, v, key_mask=None):
+    """softmax(q k^T / sqrt(d)) v over the last two axes; returns (output, weights).
+
+    q (..., L, d), k and v (..., S, d); key_mask (..., S) boolean, True where a key may be
+    read (padding False: weight 0). Each row of the weights sums to 1. The one attention
+    of the page: the diffusion U-Net's bottleneck, the mini-CLIP and the latent U-Net.
+    """
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(F32(q.shape[-1]))
+    if key_mask is not None:
+        scores = np.where(np.asarray(key_mask, dtype=bool)[..., None, :], scores, F32(-np.inf))
+    weights = softmax(scores, axis=-1).astype(F32, copy=False)
+    return (weights @ v).astype(F32, copy=False), weights
+
+
 # ----------------------------------------------------------------------------- LeNet-5
 
 class LeNet5:
@@ -365,8 +379,8 @@ class SelfAttention:
                      sd[f"{p}.qkv.weight"], sd[f"{p}.qkv.bias"])
         qkv = qkv.reshape(n, 3, self.heads, c // self.heads, h * w).swapaxes(-1, -2)
         q, k, v = qkv[:, 0], qkv[:, 1], qkv[:, 2]  # (n, heads, pixels, d)
-        attn = softmax(q @ k.swapaxes(-1, -2) / np.sqrt(F32(c // self.heads)))  # (n, heads, pixels, pixels)
-        out = (attn @ v).swapaxes(-1, -2).reshape(n, c, h, w)
+        out, attn = attention(q, k, v)  # attn: (n, heads, pixels, pixels)
+        out = out.swapaxes(-1, -2).reshape(n, c, h, w)
         y = x + conv2d(out.astype(F32), sd[f"{p}.proj.weight"], sd[f"{p}.proj.bias"])
         return (y, attn) if trace else y
 

@@ -3,7 +3,7 @@
 LayerNorm, GELU (tanh form), multi-head attention that returns its weights (self- and
 cross-attention, with a padding mask), the pre-norm block and the ViT's convolutional
 stem. The mini-CLIP, the latent U-Net's cross-attention and the pixel diffusion model's
-bottleneck all read their attention from ``attention`` here: one formula in the page.
+bottleneck all compute attention with ``nn.attention``: one formula in the page.
 
 Pyodide's NumPy has no BLAS: heads are one batched ``matmul`` (never a loop over heads
 or tokens). Weights come as the ``state_dict`` arrays of the PyTorch modules.
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .nn import conv2d, linear, softmax
+from .nn import attention, conv2d, linear
 
 F32 = np.float32
 __all__ = ["layer_norm", "gelu", "dense", "attention", "MultiHeadAttention", "mlp", "TransformerBlock", "conv_stem"]
@@ -44,19 +44,6 @@ def dense(x, weight, bias=None):
     BLAS, and its matmul fallback is about 1.5x slower on the attention's and MLP's shapes."""
     out = np.einsum("ij,kj->ik", x.reshape(-1, x.shape[-1]), weight).reshape(x.shape[:-1] + (weight.shape[0],))
     return out + bias if bias is not None else out
-
-
-def attention(q, k, v, key_mask=None):
-    """softmax(q k^T / sqrt(d)) v over the last two axes; returns (output, weights).
-
-    q (..., L, d), k and v (..., S, d); key_mask (..., S) boolean, True where a key may be
-    read (padding False: weight 0). Each row of the weights sums to 1.
-    """
-    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(F32(q.shape[-1]))
-    if key_mask is not None:
-        scores = np.where(np.asarray(key_mask, dtype=bool)[..., None, :], scores, F32(-np.inf))
-    weights = softmax(scores, axis=-1).astype(F32, copy=False)
-    return (weights @ v).astype(F32, copy=False), weights
 
 
 class MultiHeadAttention:

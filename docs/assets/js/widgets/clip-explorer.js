@@ -7,7 +7,8 @@
  *   <div class="demo" data-demo="clip-explorer"></div>
  *
  * State: data-scores (JSON caption -> probability), data-top (the most probable caption),
- * data-ready, and an aria-live line. Computed by demos/sd_demos.py from assets/models/clip.npz. */
+ * data-ready, data-requested / data-done (equal once the latest drawing or caption
+ * change has its scores), and an aria-live line. Computed by demos/sd_demos.py from assets/models/clip.npz. */
 import {h, guardKeys} from "./common.js";
 import {loadNet, provenance, paintGray, plane, pct, errorText, ndarray, toTyped, whenVisible} from "./nets-common.js";
 import {drawPad, SIDE} from "./draw-pad.js";
@@ -27,8 +28,11 @@ export default {
   name: "clip-explorer",
   mount(el, {runtime, ui}) {
     guardKeys(el);
-    let net = null, alive = true, source = {sample: 0}, top = "un cero", busy = null;
-    const pad = drawPad({onChange: () => { source = {drawn: true}; score(); }, label: "Lienzo para dibujar un dígito"});
+    let net = null, alive = true, source = {sample: 0}, top = "un cero", busy = null, requested = 0;
+    // An emptied canvas (Borrar, or Deshacer down to nothing) goes back to the chosen held-out
+    // digit instead of an error: nothing the reader did is wrong, and the demo keeps its layout.
+    const pad = drawPad({onChange: () => { source = pad.gray() ? {drawn: true} : {sample: Number(pick.value)}; score(); },
+                         label: "Lienzo para dibujar un dígito"});
     const pick = h("select", {"aria-label": "Dígito de prueba (no visto en el entrenamiento)"});
     const captions = h("textarea", {rows: "4", cols: "28", class: "cw-captions", spellcheck: "false",
                                     "aria-label": "Textos a comparar, uno por línea", "data-field": "captions"});
@@ -107,6 +111,8 @@ export default {
     async function score() {
       if (!net) return;
       const run = busy = Symbol("score");
+      const number = ++requested;
+      el.dataset.requested = String(number);
       const texts = lines();
       let args;
       if (source.drawn) {
@@ -125,6 +131,8 @@ export default {
         if (run !== busy) return;
         ui.error(err);
         live.textContent = errorText(err);
+      } finally {
+        if (run === busy) el.dataset.done = String(number);  // the latest request has its answer
       }
     }
 

@@ -168,6 +168,8 @@ export default {
       try {
         const start = await call("t2i_start", [prompt.value, s, n, sd], kwargs);
         tokens = start.words[0].concat(["<fin>"]);
+        if (start.start) el.dataset.start = rounded(start.start);  // the drawing as the network took it
+        else delete el.dataset.start;
         const notes = start.notes.flat();
         frames = [{latent: start.latent, image: start.image}];
         const total = start.timesteps.length;
