@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from demos import miniature_sd as msd
 from demos import transformer as tf
-from demos import vocabulary
+from demos import nn, vocabulary
 from lecture_models.data import captions
 from lecture_models.models.autoencoder import latent_autoencoder
 from lecture_models.models.clip import clip_loss, mini_clip
@@ -260,3 +260,33 @@ def test_clip_loss_is_cross_entropy_both_ways_and_soft_targets_share_the_mass():
     target = same.float() / same.float().sum(1, keepdim=True)  # PyTorch's cross-entropy takes probabilities too
     ref = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target.T)) / 2
     assert clip_loss(logits, same).item() == pytest.approx(ref.item(), abs=1e-6)
+
+
+# ----------------------------------------------------------------------------- the training run
+
+@pytest.mark.training
+def test_quick_run_exports_the_three_networks_the_page_loads(tmp_path):
+    """`figures --quick --only miniature_sd` (the tests' mode, under a minute on a CPU)."""
+    from lecture_models import cli
+    from lecture_models.data.mnist import npz_path
+    from lecture_models.figures import manifest
+
+    if not npz_path().is_file():
+        pytest.skip("MNIST not fetched (python -m lecture_models data)")
+    threads, det = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    try:
+        code = cli.main(["figures", "--quick", "--only", "miniature_sd", "--device", "cpu", "--threads", "1",
+                         "--no-progress", "--out", str(tmp_path), "--cache", str(tmp_path / "cache")])
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(det)
+    assert code == 0 and manifest.problems(tmp_path) == []
+    data = manifest.load(tmp_path)
+    assert data["figures"]["miniature_sd_samples.png"]["quick"] is True
+    classes = {"clip": msd.MiniCLIP, "latent_ae": msd.LatentAutoencoder, "latent_unet": msd.LatentUNet}
+    for name, cls in classes.items():
+        entry = data["models"][name]
+        assert entry["run"] == "miniature_sd" and entry["quick"] is True
+        sd, cfg = nn.load_weights(
+            (tmp_path / "models" / f"{name}.npz").read_bytes(), run="miniature_sd", expect=entry["network"])
+        cls(sd, cfg)  # the page's classes read what the run wrote
