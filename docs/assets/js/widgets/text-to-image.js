@@ -51,7 +51,7 @@ export default {
     const pair = h("button", {type: "button", disabled: true}, "Comparar");
     const fromDrawing = h("button", {type: "button", disabled: true}, "Desde el dibujo");
     const stop = h("button", {type: "button", disabled: true}, "Detener");
-    const vocab = h("p", {class: "cw-vocab", "aria-label": "Vocabulario: pulsa una palabra para añadirla"});
+    const vocab = h("div", {class: "cw-vocab", role: "group", "aria-label": "Vocabulario: pulsa una palabra para añadirla"});
     const promptInfo = h("p", {class: "cw-note", "aria-live": "polite"});
     const latent = Array.from({length: 4}, (_, c) => h("canvas", {class: "cw-pixels cw-latent", role: "img",
       "aria-label": `Canal ${c + 1} del latente (8×8)`}));
