@@ -39,7 +39,7 @@ P_UNCOND = 0.1
 BETA = 0.02
 AE_CHANNELS = 16
 GUIDANCE = 3.0
-FIGURE_SEEDS = 8
+FIGURE_SEEDS = 4
 N_SAMPLES = 24  # held-out digits stored with the CLIP weights, for the widgets' pickers
 
 
@@ -177,13 +177,15 @@ def run(ctx):
 
     cols = min(FIGURE_SEEDS, len(seeds))
     quick_note = " Ejecución rápida: las muestras aún no parecen dígitos." if ctx.quick else ""
-    fig = grid_figure(grid[:, :cols], row_labels=[f"«{p}»" for p in prompts], ylabel="texto pedido",
-                      title=f"Texto a imagen en miniatura (guía s = {GUIDANCE:g}, {steps} pasos DDIM)")
+    # Wide, not tall: one column per prompt, one row per seed, so the labels read on a slide.
+    fig = grid_figure(grid[:, :cols].transpose(1, 0, 2, 3), row_labels=[f"semilla {s}" for s in seeds[:cols]],
+                      col_labels=[vocabulary.DIGITS[d] for d in range(10)], xlabel="texto pedido: «un …»",
+                      size=0.45, title=f"Texto a imagen en miniatura (guía s = {GUIDANCE:g}, {steps} pasos DDIM)")
     ctx.save_figure(
         "miniature_sd_samples.png", fig,
-        alt=(f"Cuadrícula de 10 filas por {cols} columnas de dígitos generados desde texto: la fila k contiene "
-             f"{cols} muestras generadas con el texto «un» seguido del nombre del dígito k, con semillas 0 a "
-             f"{cols - 1}.{quick_note}"),
+        alt=(f"Cuadrícula de {cols} filas por 10 columnas de dígitos generados desde texto: la columna k contiene "
+             f"{cols} muestras generadas con el texto «un» seguido del nombre del dígito k, una por semilla, de la 0 "
+             f"a la {cols - 1}.{quick_note}"),
         caption=(f"Nuestra miniatura de Stable Diffusion: el texto pasa por el codificador de texto del mini-CLIP, "
                  f"una U-Net con atención cruzada limpia un latente de 4×8×8 en {steps} pasos DDIM con guía "
                  f"s = {GUIDANCE:g} y el decodificador del autocodificador lo lleva a 28×28. La LeNet-5 del curso "

@@ -11,7 +11,7 @@
  * change has its scores), and an aria-live line. Computed by demos/sd_demos.py from assets/models/clip.npz. */
 import {h, guardKeys} from "./common.js";
 import {loadNet, provenance, paintGray, plane, pct, errorText, ndarray, toTyped, whenVisible} from "./nets-common.js";
-import {drawPad, SIDE} from "./draw-pad.js";
+import {drawPad, SIDE, sized} from "./draw-pad.js";
 
 const DIGITS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"];
 const PRESETS = {
@@ -48,22 +48,30 @@ export default {
     const layer = h("select", {"aria-label": "Capa del ViT"});
     const head = h("select", {"aria-label": "Cabeza de atención"}, h("option", {value: "-1"}, "media"));
     const attnCap = h("figcaption", {text: "Atención del token de clase"});
-    const matrixBtn = h("button", {type: "button", disabled: true}, "Matriz de similitud");
+    const matrixBtn = h("button", {type: "button", disabled: true, "aria-pressed": "false"}, "Matriz de similitud");
     const matrixBox = h("div", {class: "cw-matrix", hidden: true});
     const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Cargando el mini-CLIP…"});
     const field = (label, input) => h("label", {class: "cw-control"}, label, " ", input);
+    const textCol = h("div", {class: "cw-col"},
+      h("div", {class: "cw-controls"}, field("Textos", preset), compare), captions, bars);
+    const figCol = h("div", {class: "cw-col"},
+      h("figure", {class: "cw-figure"}, digitView, h("figcaption", {text: "lo que ve (28×28)"})),
+      h("figure", {class: "cw-figure"}, attn, attnCap),
+      h("div", {class: "cw-controls"}, field("Capa", layer), field("Cabeza", head)));
+    // On a slide the drawing and the message sit on the left and the results on the right
+    // (widgets.css's stage: a .demo-row goes right); the matrix takes the results' place.
     el.append(
-      h("div", {class: "demo-row"},
-        h("div", {class: "cw-col"}, pad.root, field("O un dígito de prueba:", pick)),
-        h("div", {class: "cw-col"},
-          h("div", {class: "cw-controls"}, field("Textos", preset), compare), captions, bars,
-          h("div", {class: "demo-row"},
-            h("figure", {class: "cw-figure"}, digitView, h("figcaption", {text: "lo que ve (28×28)"})),
-            h("figure", {class: "cw-figure"}, attn, attnCap)),
-          h("div", {class: "cw-controls"}, field("Capa", layer), field("Cabeza", head), matrixBtn))),
-      matrixBox, live);
+      h("div", {class: "cw-col"}, pad.root, field("O un dígito de prueba:", pick), matrixBtn),
+      live,
+      h("div", {class: "demo-row"}, textCol, figCol, matrixBox));
 
-    for (const c of [digitView, attn]) Object.assign(c.style, {width: "140px", height: "140px"});
+    for (const c of [digitView, attn]) sized(c, "thumb");
+    function toggleMatrix(on) {
+      matrixBox.hidden = !on;
+      textCol.hidden = figCol.hidden = on;
+      matrixBtn.textContent = on ? "Volver a los textos" : "Matriz de similitud";
+      matrixBtn.setAttribute("aria-pressed", String(on));
+    }
 
     const lines = () => captions.value.split("\n").map((s) => s.trim()).filter(Boolean);
 
@@ -162,7 +170,7 @@ export default {
           table.append(row);
         }
         matrixBox.replaceChildren(table);
-        matrixBox.hidden = false;
+        toggleMatrix(true);
       } catch (err) { ui.error(err); }
     }
 
@@ -176,7 +184,7 @@ export default {
     captions.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) score(); });
     layer.addEventListener("change", showAttention);
     head.addEventListener("change", showAttention);
-    matrixBtn.addEventListener("click", matrix);
+    matrixBtn.addEventListener("click", () => (matrixBox.hidden ? matrix() : toggleMatrix(false)));
 
     const unwatch = whenVisible(el, async () => {
       try {

@@ -10,6 +10,16 @@ import {h} from "./common.js";
 
 export const SIDE = 280;  // canvas pixels: 10 per MNIST pixel
 
+/** Give a pixel canvas its shown size, `var(--cw-<kind>)`: a fixed size in reading mode and a
+ * share of the slide on a slide (nets.css sets the variables). Inline, so that no general
+ * canvas rule of the slide stage (height: auto from a 28-pixel bitmap) overrides it. */
+const READING = {thumb: "140px", chan: "56px", tiny: "60px", word: "72px"};
+export function sized(canvas, kind) {
+  canvas.style.width = canvas.style.height = `var(--cw-${kind}, ${READING[kind]})`;
+  canvas.style.maxWidth = "none";
+  return canvas;
+}
+
 export function drawPad({onChange = () => {}, label = "Lienzo para dibujar un dígito"} = {}) {
   const canvas = h("canvas", {width: SIDE, height: SIDE, class: "cw-drawpad", tabindex: "0", role: "img",
                               "aria-label": `${label} con el ratón, el dedo o un lápiz`});

@@ -9,6 +9,7 @@
  * Python: demos/sd_demos.py, weights assets/models/latent_ae.npz (+ clip.npz for the digits). */
 import {h, guardKeys} from "./common.js";
 import {loadNet, provenance, paintGray, plane, pct, errorText, toTyped, whenVisible} from "./nets-common.js";
+import {sized} from "./draw-pad.js";
 
 const DIGITS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"];
 const FRAMES = 7;
@@ -23,30 +24,27 @@ export default {
     const noise = h("input", {type: "range", min: "0", max: "2", step: "0.1", value: "0.5", "data-field": "amount",
                               "aria-label": "Cantidad de ruido"});
     const noiseOut = h("output", {text: "0,5"});
-    const pix = (label, side = 112) => {
-      const c = h("canvas", {class: "cw-pixels", role: "img", "aria-label": label});
-      Object.assign(c.style, {width: `${side}px`, height: `${side}px`});
-      return c;
-    };
+    const pix = (label, size = "thumb") => sized(h("canvas", {class: "cw-pixels", role: "img", "aria-label": label}), size);
     const input = pix("Dígito A (28×28)"), decoded = pix("Dígito A decodificado de su latente");
-    const channels = Array.from({length: 4}, (_, k) => pix(`Canal ${k + 1} del latente (8×8)`, 56));
-    const latentRow = Array.from({length: FRAMES}, (_, k) => pix(`Interpolación en el latente, paso ${k + 1}`, 64));
-    const pixelRow = Array.from({length: FRAMES}, (_, k) => pix(`Interpolación en píxeles, paso ${k + 1}`, 64));
+    const channels = Array.from({length: 4}, (_, k) => pix(`Canal ${k + 1} del latente (8×8)`, "chan"));
+    const latentRow = Array.from({length: FRAMES}, (_, k) => pix(`Interpolación en el latente, paso ${k + 1}`, "tiny"));
+    const pixelRow = Array.from({length: FRAMES}, (_, k) => pix(`Interpolación en píxeles, paso ${k + 1}`, "tiny"));
     const noisyLatent = pix("Ruido añadido al latente, decodificado"), noisyPixels = pix("El mismo ruido añadido a los píxeles");
     const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Cargando el autocodificador…"});
     const field = (label, input_) => h("label", {class: "cw-control"}, label, " ", input_);
     const fig = (canvas, text) => h("figure", {class: "cw-figure"}, canvas, h("figcaption", {text}));
     el.append(
       h("div", {class: "cw-controls"}, field("Dígito A", pickA), field("Dígito B", pickB)),
+      h("div", {class: "cw-controls"}, field("Ruido", noise), noiseOut),
+      live,
       h("div", {class: "demo-row"}, fig(input, "A: 784 píxeles"),
         h("figure", {class: "cw-figure"}, h("div", {class: "cw-latent-grid"}, ...channels),
           h("figcaption", {text: "latente 4×8×8 = 256"})),
         fig(decoded, "decodificado")),
-      h("p", {class: "cw-map-title", text: "De A a B por el latente (arriba) y mezclando píxeles (abajo)"}),
-      h("div", {class: "cw-strip"}, ...latentRow), h("div", {class: "cw-strip"}, ...pixelRow),
-      h("div", {class: "cw-controls"}, field("Ruido", noise), noiseOut),
-      h("div", {class: "demo-row"}, fig(noisyLatent, "ruido en el latente"), fig(noisyPixels, "ruido en los píxeles")),
-      live);
+      h("div", {class: "demo-row"}, h("figure", {class: "cw-figure cw-strips"},
+        h("div", {class: "cw-strip"}, ...latentRow), h("div", {class: "cw-strip"}, ...pixelRow),
+        h("figcaption", {text: "De A a B: por el latente (arriba) y mezclando píxeles (abajo)"}))),
+      h("div", {class: "demo-row"}, fig(noisyLatent, "ruido en el latente"), fig(noisyPixels, "ruido en los píxeles")));
 
     const paint = (c, rec) => { const [d, hh, ww] = plane(rec); paintGray(c, d, hh, ww, {lo: 0, hi: 1}); };
 

@@ -13,7 +13,7 @@
  * comparing, and an aria-live line. Python: demos/sd_demos.py. */
 import {h, guardKeys, readBox, plural} from "./common.js";
 import {loadNet, provenance, paintGray, plane, pct, errorText, ndarray, toTyped, whenVisible} from "./nets-common.js";
-import {drawPad, SIDE} from "./draw-pad.js";
+import {drawPad, SIDE, sized} from "./draw-pad.js";
 
 const NETS = ["clip", "latent_ae", "latent_unet"];
 
@@ -37,9 +37,9 @@ export default {
     };
     const box = (fieldName, value, label, size = "4") => h("input", {type: "text", autocomplete: "off", size,
       class: "cw-numbox", value, "data-field": fieldName, "aria-label": label});
-    const prompt = h("input", {type: "text", autocomplete: "off", size: "30", class: "cw-prompt", value: "un siete",
+    const prompt = h("input", {type: "text", autocomplete: "off", size: "22", class: "cw-prompt", value: "un siete",
                                "data-field": "prompt", "aria-label": "Texto (prompt)", spellcheck: "false"});
-    const other = h("input", {type: "text", autocomplete: "off", size: "22", class: "cw-prompt", value: "un siete grueso",
+    const other = h("input", {type: "text", autocomplete: "off", size: "18", class: "cw-prompt", value: "un siete grueso",
                               "data-field": "other", "aria-label": "Otro texto, misma semilla", spellcheck: "false"});
     const guidance = box("guidance", "3", "Escala de guía s");
     const steps = box("steps", "25", "Pasos DDIM");
@@ -60,7 +60,7 @@ export default {
     const imageCap = h("figcaption", {text: "imagen"});
     const otherCap = h("figcaption", {text: ""});
     const otherFig = h("figure", {class: "cw-figure"}, imageOther, otherCap);
-    const maps = h("div", {class: "cw-attn-row", role: "group", "aria-label": "Atención cruzada de cada palabra"});
+    const maps = h("div", {class: "demo-row cw-attn-row", role: "group", "aria-label": "Atención cruzada de cada palabra"});
     const scrub = h("input", {type: "range", min: "0", max: "0", value: "0", "aria-label": "Paso mostrado"});
     const progress = h("progress", {max: "1", value: "0", "aria-label": "Progreso del muestreo"});
     const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Cargando el mini-CLIP, el autocodificador y la U-Net…"});
@@ -70,18 +70,23 @@ export default {
         fromDrawing));
     const field = (label, input) => h("label", {class: "cw-control"}, label, " ", input);
     const imageFig = h("figure", {class: "cw-figure"}, image, imageCap);
+    // On a slide (widgets.css's stage) the controls and messages are the left column and the
+    // three .demo-row (images, the words' maps, the step slider) the right one.
     el.append(
       h("div", {class: "cw-controls"}, field("Texto", prompt), go, stop),
+      h("div", {class: "cw-controls"}, field("Guía s", guidance), field("Pasos", steps), field("Semilla", seed)),
       vocab, promptInfo,
-      h("div", {class: "cw-controls"}, field("Guía s", guidance), field("Pasos", steps), field("Semilla", seed),
-        field("Otro texto", other), pair),
+      h("div", {class: "cw-controls"}, field("Otro texto", other), pair),
+      padBox,
       h("div", {class: "demo-row"}, imageFig,
         h("figure", {class: "cw-figure"}, h("div", {class: "cw-latent-grid"}, ...latent),
           h("figcaption", {text: "latente 4×8×8"}))),
-      maps, field("Paso mostrado", scrub), progress, padBox, live);
+      maps,
+      h("div", {class: "demo-row cw-scrub"}, field("Paso mostrado", scrub), progress),
+      live);
     el.dataset.state = "idle";
-    for (const c of [image, imageOther]) Object.assign(c.style, {width: "168px", height: "168px"});
-    for (const c of latent) Object.assign(c.style, {width: "64px", height: "64px"});
+    for (const c of [image, imageOther]) sized(c, "thumb");
+    for (const c of latent) sized(c, "chan");
     strength.addEventListener("input", () => { strengthOut.textContent = String(strength.value).replace(".", ","); });
 
     function paintLatent(rec) {
@@ -96,7 +101,7 @@ export default {
       maps.replaceChildren();
       words.forEach((w, k) => {
         const c = h("canvas", {class: "cw-pixels", role: "img", "aria-label": `Dónde lee la palabra «${w}»`});
-        Object.assign(c.style, {width: "72px", height: "72px"});
+        sized(c, "word");
         paintGray(c, data.subarray(64 * k, 64 * (k + 1)), 8, 8, {lo: 0, hi: 1, colormap: heat});
         maps.append(h("figure", {class: "cw-figure"}, c, h("figcaption", {text: w === "<fin>" ? "⟨fin⟩" : `«${w}»`})));
       });
