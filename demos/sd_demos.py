@@ -153,8 +153,9 @@ def _states(prompts):
 
 
 def t2i_start(prompt: str, guidance: float = 3.0, steps: int = 25, seed: int = 0, *, other: str | None = None,
-              image=None, strength: float | None = None) -> dict:
-    """Begin a sample: text to image, two prompts from the same noise, or img2img from a drawing.
+              image=None, strength: float | None = None, sample: int | None = None) -> dict:
+    """Begin a sample: text to image, two prompts from the same noise, or img2img from a drawing
+    (or, with ``sample``, from a held-out digit: img2img without a mouse).
 
     img2img (``strength`` given): the drawing's latent z0 is noised to the step where the last
     round(steps * strength) DDIM steps begin, with the seed's noise; strength 0 runs none
@@ -182,7 +183,7 @@ def t2i_start(prompt: str, guidance: float = 3.0, steps: int = 25, seed: int = 0
         if not 0 <= strength <= 1:
             raise InputError("La intensidad debe estar entre 0 y 1 (0: el dibujo tal cual; 1: ruido puro)",
                              field="strength", code="out_of_range")
-        start = _digit(image)
+        start = _digit(image, sample)
         z0 = ae.encode(start[None, None])
         timesteps = img2img_timesteps(len(ab), steps, strength)
         z = z0 if not timesteps else (np.sqrt(ab[timesteps[0]]) * z0 + np.sqrt(1 - ab[timesteps[0]]) * noise).astype(F32)

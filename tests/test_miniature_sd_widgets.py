@@ -90,6 +90,15 @@ def test_img2img_at_strength_zero_is_the_autoencoders_reconstruction(page, serve
     ref = ae.decode(ae.encode(start[None, None]))[0, 0]
     np.testing.assert_allclose(_sample(page), ref, atol=5e-3)  # the page sends both rounded to 3 decimals
     assert "reconstrucción del autocodificador" in page.inner_text(f"{T2I} .cw-result")
+    # Without a mouse: a held-out digit as the starting point, chosen from a list.
+    page.select_option(f"{T2I} select[aria-label='Punto de partida de img2img']", "2")
+    page.focus(f"{T2I} button:has-text('Desde el dibujo')")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => {{ const d = document.querySelector('{T2I}').dataset;"
+                           " return d.state === 'done' && d.sample && d.start !== undefined; }")
+    page.wait_for_function(f"() => document.querySelector('{T2I} .cw-result').textContent.includes('dígito de prueba')")
+    held_out = images[2][None, None] / np.float32(255)
+    np.testing.assert_allclose(_sample(page), ae.decode(ae.encode(held_out))[0, 0], atol=5e-3)
 
 
 def test_clip_explorer_top_caption_for_drawn_digits_equals_pytorch(page, server):

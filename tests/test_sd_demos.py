@@ -115,6 +115,10 @@ def test_img2img_strength_zero_is_the_reconstruction_and_bad_input_is_named():
     np.testing.assert_allclose(r["sample"], ae.decode(ae.encode(r["start"][None, None]))[0, 0], atol=1e-6)
     r = sd_demos.t2i_start("un siete", 3.0, 20, 0, image=drawing, strength=0.5)
     assert len(r["timesteps"]) == 10
+    held_out = sd_demos._digit(sample=2)  # img2img from a held-out digit (no drawing: keyboard only)
+    r = sd_demos.t2i_start("un siete", 3.0, 25, 0, sample=2, strength=0.0)
+    np.testing.assert_allclose(r["start"], held_out)
+    np.testing.assert_allclose(r["sample"], ae.decode(ae.encode(held_out[None, None]))[0, 0], atol=1e-6)
     for kwargs, field, code in [({"image": drawing, "strength": 1.5}, "strength", "out_of_range"),
                                 ({"image": np.zeros((280, 280), np.uint8), "strength": 0.5}, "image", "blank_drawing"),
                                 ({"image": None, "strength": 0.5}, "image", "blank_drawing")]:

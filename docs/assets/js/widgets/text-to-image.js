@@ -65,9 +65,11 @@ export default {
     const progress = h("progress", {max: "1", value: "0", "aria-label": "Progreso del muestreo"});
     const live = h("p", {class: "cw-result", "aria-live": "polite", text: "Cargando el mini-CLIP, el autocodificador y la U-Net…"});
     const pad = drawPad({label: "Lienzo para dibujar el punto de partida de img2img"});
+    const startPick = h("select", {"aria-label": "Punto de partida de img2img"},
+      h("option", {value: ""}, "mi dibujo"));
     const padBox = h("details", {class: "cw-img2img"}, h("summary", {text: "img2img: partir de un dibujo"}),
-      pad.root, h("div", {class: "cw-controls"}, h("label", {class: "cw-control"}, "Intensidad ", strength, " ", strengthOut),
-        fromDrawing));
+      pad.root, h("div", {class: "cw-controls"}, h("label", {class: "cw-control"}, "Partir de ", startPick),
+        h("label", {class: "cw-control"}, "Intensidad ", strength, " ", strengthOut), fromDrawing));
     const field = (label, input) => h("label", {class: "cw-control"}, label, " ", input);
     const imageFig = h("figure", {class: "cw-figure"}, image, imageCap);
     // On a slide (widgets.css's stage) the controls and messages are the left column and the
@@ -157,8 +159,12 @@ export default {
       const kwargs = {};
       if (compare) kwargs.other = other.value;
       if (img2img) {
-        const g = pad.gray();
-        kwargs.image = g ? ndarray(g, [SIDE, SIDE]) : null;
+        if (startPick.value !== "") {
+          kwargs.sample = Number(startPick.value);  // a held-out digit: img2img by keyboard too
+        } else {
+          const g = pad.gray();
+          kwargs.image = g ? ndarray(g, [SIDE, SIDE]) : null;
+        }
         kwargs.strength = Number(strength.value);
       }
       ui.error(null);
@@ -204,8 +210,8 @@ export default {
         imageCap.textContent = "resultado";
         el.dataset.state = "done";
         const what = img2img
-          ? (total ? `img2img con intensidad ${String(kwargs.strength).replace(".", ",")}: ${plural(total, "paso")} desde tu dibujo con ruido`
-            : "intensidad 0: ningún paso, es la reconstrucción del autocodificador de tu dibujo")
+          ? (total ? `img2img con intensidad ${String(kwargs.strength).replace(".", ",")}: ${plural(total, "paso")} desde ${kwargs.sample === undefined ? "tu dibujo" : "el dígito de prueba"} con ruido`
+            : `intensidad 0: ningún paso, es la reconstrucción del autocodificador de ${kwargs.sample === undefined ? "tu dibujo" : "el dígito de prueba"}`)
           : `${plural(total, "paso")} DDIM`;
         live.textContent = `Listo: «${prompt.value}», ${what}, guía s = ${String(s).replace(".", ",")}, semilla ${sd}. `
           + (notes.length ? `${[...new Set(notes)].join(" ")} ` : "")
@@ -235,6 +241,9 @@ export default {
         return;
       }
       if (!alive) return;
+      const DIGITS = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"];
+      startPick.append(...nets[0].summary.samples.labels.map((d, i) => h("option", {value: String(i)},
+        `dígito de prueba n.º ${i + 1} (un ${DIGITS[d]})`)));
       vocab.replaceChildren("Vocabulario: ", ...nets[0].summary.vocabulary.map((w) => {
         const b = h("button", {type: "button", class: "cw-word", text: w});
         b.addEventListener("click", () => { prompt.value = `${prompt.value.trim()} ${w}`.trim(); describePrompt(); });
