@@ -209,6 +209,22 @@ function follow(el, index, post) {
 
   let urls = [];  // the audience's canvases as data URLs, as last sent (bitmaps are drawn at once)
   let refreshing = false;
+  let fieldTimer = 0;
+  /** The audience's control values. What the presenter is typing or dragging now stays as
+   * it is; the values it kept are applied once its edit is EDIT_MS old, because the
+   * audience sends its fields only when they change (after a reload, never again). */
+  function applyFields(fields) {
+    clearTimeout(fieldTimer);
+    let kept = false;
+    el.querySelectorAll("input, select, textarea").forEach((f, k) => {
+      const v = fields[k];
+      if (!v || f.type === "file") return;
+      if (performance.now() - (f.mirrorEdited || -Infinity) < EDIT_MS) { kept = true; return; }
+      if (f.value !== v[0]) f.value = v[0];
+      if (f.checked !== v[1]) f.checked = v[1];
+    });
+    if (kept) fieldTimer = setTimeout(() => applyFields(fields), EDIT_MS);
+  }
   return {
     index,
     apply(m) {
@@ -218,16 +234,7 @@ function follow(el, index, post) {
         t.innerHTML = m.html;
         morphChildren(el, t.content);
       }
-      if (m.fields) {
-        el.querySelectorAll("input, select, textarea").forEach((f, k) => {
-          const v = m.fields[k];
-          if (!v || f.type === "file") return;
-          // What the presenter is typing or dragging now stays as it is.
-          if (performance.now() - (f.mirrorEdited || -Infinity) < EDIT_MS) return;
-          if (f.value !== v[0]) f.value = v[0];
-          if (f.checked !== v[1]) f.checked = v[1];
-        });
-      }
+      if (m.fields) applyFields(m.fields);
       if (m.full) refreshing = false;
       const list = el.querySelectorAll("canvas");
       (m.canvases || []).forEach((u, k) => {
