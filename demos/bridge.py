@@ -28,22 +28,39 @@ def decode(obj: Any) -> Any:
             data = obj["data"]
             if hasattr(data, "to_py"):
                 data = data.to_py()
-            arr = np.frombuffer(bytes(data), dtype=np.dtype(obj["dtype"]))
-            return arr.reshape([int(n) for n in obj["shape"]]).copy()
+            dtype = np.dtype(obj["dtype"])
+            arr = np.frombuffer(bytes(data), dtype=dtype).astype(dtype.newbyteorder("="))
+            return arr.reshape([int(n) for n in obj["shape"]])
         return {k: decode(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [decode(v) for v in obj]
     return obj
 
 
+# The dtypes a JavaScript typed array reads as they are (docs/assets/js/arrays.js maps
+# each to its typed array): they travel unchanged, little-endian.
+JS_DTYPES = ("<f4", "<f8", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4")
+_INT32 = np.iinfo(np.int32)
+
+
+def js_dtype(arr: np.ndarray) -> np.dtype:
+    """The dtype `arr` travels as: its own when JS has a typed array for it; bool as uint8;
+    64-bit integers as int32 when every value fits, else float64 (BigInt64Array is not
+    read like a number array, so the widgets would trip on it); anything else float64."""
+    own = arr.dtype.newbyteorder("<")
+    if own.str in JS_DTYPES:
+        return own
+    if arr.dtype.kind == "b":
+        return np.dtype("|u1")
+    if arr.dtype.kind in "iu" and (arr.size == 0 or (_INT32.min <= arr.min() and arr.max() <= _INT32.max)):
+        return np.dtype("<i4")
+    return np.dtype("<f8")
+
+
 def encode(obj: Any) -> Any:
     """Python results -> plain values and ndarray records that JS understands."""
     if isinstance(obj, np.ndarray):
-        arr = np.ascontiguousarray(obj)
-        if arr.dtype.kind in "biu":
-            arr = arr.astype(np.float64) if arr.dtype.kind != "u" or arr.itemsize != 1 else arr
-        elif arr.dtype != np.float32:
-            arr = arr.astype(np.float64)
+        arr = np.ascontiguousarray(obj, dtype=js_dtype(obj))
         return {"__ndarray__": True, "dtype": arr.dtype.str, "shape": list(arr.shape), "data": arr.tobytes()}
     if isinstance(obj, np.generic):
         return obj.item()
