@@ -3,20 +3,17 @@
 Why: JavaScript passes images as typed arrays and gets typed arrays back; this module
 turns `{"__ndarray__": True, "dtype", "shape", "data"}` records into NumPy arrays and
 back, and turns any Python error into one record (`record`) that the page shows and
-marks without reading its text.
+marks without reading its text. What the page may call is declared in demos/api.py.
 """
 
 from __future__ import annotations
 
-import importlib
-import traceback
 from typing import Any
 
 import numpy as np
 
-from demos.errors import INTERRUPTED, InputError
-
-ALLOWED_MODULES = ("demos.",)
+from demos import api
+from demos.errors import record, spanish  # noqa: F401  (record: the one error record, re-exported)
 
 
 def decode(obj: Any) -> Any:
@@ -72,74 +69,14 @@ def encode(obj: Any) -> Any:
 
 
 def call(module: str, func: str, args: Any = (), kwargs: Any = None) -> Any:
-    """Call `module.func(*args, **kwargs)` for a module of the demos package.
+    """Call `module.func(*args, **kwargs)` for a function the page may call (demos/api.py).
 
     Never raises: an exception comes back as `{"__error__": record(exc)}` so the page can
-    show it inline and the widget keeps working.
+    show it inline and the widget keeps working; a name the API does not declare (a
+    private helper, another module) is refused with code "not_in_api".
     """
     try:
-        if not module.startswith(ALLOWED_MODULES):
-            raise ValueError(f"Solo se pueden llamar módulos de demos, no {module!r}")
-        fn = getattr(importlib.import_module(module), func)
+        fn = api.resolve(module, func)
         return encode(fn(*decode(args or []), **decode(kwargs or {})))
     except BaseException as exc:  # KeyboardInterrupt too: the reader pressed "Detener"
         return {"__error__": record(exc)}
-
-
-def spanish(exc: BaseException) -> str:
-    """A common Python exception said in Spanish, without Python's English details: the
-    original (type and text) stays in the traceback, shown under «Traza de Python».
-    Unknown types keep Python's own text after their class name."""
-    if isinstance(exc, ZeroDivisionError):
-        return "División por cero"
-    if isinstance(exc, SyntaxError):
-        return f"Error de sintaxis: {exc.msg}"
-    if isinstance(exc, NameError):
-        name = getattr(exc, "name", None)
-        return f"El nombre «{name}» no está definido" if name else "Un nombre no está definido"
-    if isinstance(exc, IndexError):
-        return "Índice fuera de rango"
-    if isinstance(exc, KeyError):
-        return f"La clave {exc} no existe"
-    if isinstance(exc, TypeError):
-        return "Tipos de datos incompatibles en una operación"
-    if isinstance(exc, AttributeError):
-        return f"«{exc.name}» no es un atributo de este objeto" if getattr(exc, "name", None) else "Atributo inexistente"
-    if isinstance(exc, MemoryError):
-        return "No hay memoria suficiente para este cálculo"
-    if isinstance(exc, OverflowError):
-        return "Desbordamiento numérico: el número es demasiado grande"
-    return f"{type(exc).__name__}: {exc}"
-
-
-def record(exc: BaseException, *, only_file: str | None = None) -> dict[str, Any]:
-    """Any exception as the record the page reads (the one Python->JS error format).
-
-    {kind: "input" | "interrupted" | "python", message, field, cell, code, line, type,
-    traceback}: `kind` says how to show it (an InputError is the reader's input, shown as
-    its message alone and marked at its field or cell), `line` is the line of
-    `only_file` where it happened. The traceback keeps only the frames of `only_file`
-    when given (the reader's own code), else all but the bridge's own.
-    """
-    te = traceback.TracebackException.from_exception(exc)
-    if only_file is None:
-        frames = [f for f in te.stack if not f.filename.endswith("demos/bridge.py")]
-    else:
-        frames = [f for f in te.stack if f.filename == only_file]
-        te.__cause__ = te.__context__ = None
-    te.stack = traceback.StackSummary.from_list(frames)
-    line = None
-    if only_file is not None:
-        line = exc.lineno if isinstance(exc, SyntaxError) else (frames[-1].lineno if frames else None)
-    if isinstance(exc, KeyboardInterrupt):
-        kind, message = "interrupted", INTERRUPTED
-    elif isinstance(exc, InputError):
-        kind, message = "input", str(exc)
-    else:
-        kind, message = "python", spanish(exc)
-    return {
-        "kind": kind, "message": message, "type": type(exc).__name__,
-        "field": getattr(exc, "field", None), "cell": list(exc.cell) if getattr(exc, "cell", None) else None,
-        "code": getattr(exc, "code", None) or ("interrupted" if kind == "interrupted" else None),
-        "line": line, "traceback": "" if kind != "python" else "".join(te.format()),
-    }

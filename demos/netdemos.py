@@ -169,6 +169,7 @@ def digit_switch(layer: str, out_map: int, on: bool) -> dict:
 
 
 def digit_reset() -> dict:
+    """Undo every kernel edit and switch every map back on; returns the new prediction."""
     _STATE["edits"], _STATE["off"] = {}, {"c1": set(), "c3": set()}
     return _after_edit()
 

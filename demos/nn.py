@@ -38,11 +38,13 @@ MAKE_COMMAND = "python -m lecture_models figures --only {run}"
 class WeightsError(InputError):
     """The weights file is missing or does not fit the network: the message names the command.
 
-    An InputError (code "missing_weights"), so demos.bridge sends a record of kind "input":
-    the page shows the message once, as it is, without a type name or a traceback.
+    An InputError, so its record is of kind "input": the page shows the message once, as
+    it is, without a type name or a traceback. Code (demos.errors.CODES): "missing_file"
+    (no file), "mismatched_file" (a damaged file or one made for other code, the default)
+    or "not_loaded" (not loaded in this Python yet).
     """
 
-    def __init__(self, message: str, *, code: str = "missing_weights"):
+    def __init__(self, message: str, *, code: str = "mismatched_file"):
         super().__init__(message, code=code)
 
 
@@ -56,7 +58,7 @@ def load_weights(source, *, run: str, expect: str | None = None) -> tuple[dict, 
     """
     command = MAKE_COMMAND.format(run=run)
     if source is None:
-        raise WeightsError(f"No están los pesos de la red «{run}». Genéralos con: {command}")
+        raise WeightsError(f"No están los pesos de la red «{run}». Genéralos con: {command}", code="missing_file")
     try:
         if isinstance(source, (bytes, bytearray, memoryview)):
             source = io.BytesIO(bytes(source))
@@ -541,8 +543,8 @@ def preprocess_digit(img, *, threshold: float = 0.05) -> dict:
     top, left = (28 - nh) // 2, (28 - nw) // 2
     field[top: top + nh, left: left + nw] = box
     mass = field.sum()
-    cy = (field.sum(axis=1) @ np.arange(28)) / mass
-    cx = (field.sum(axis=0) @ np.arange(28)) / mass
+    cy = (field.sum(axis=0) @ np.arange(28)) / mass
+    cx = (field.sum(axis=1) @ np.arange(28)) / mass
     dy, dx = int(round(13.5 - cy)), int(round(13.5 - cx))
     # Shift without wrapping: keep the whole box inside the field.
     dy = min(max(dy, -top), 28 - nh - top)

@@ -97,7 +97,7 @@ def pool_preview(img: ArrayLike, mode: str, size: Any, stride: Any = None) -> di
     pool = {"max": ops.max_pool2d, "avg": ops.avg_pool2d}.get(mode)
     if pool is None:
         raise InputError(f"El tipo de pooling debe ser 'max' o 'avg'; se recibió {mode!r}",
-                         field="mode", code="invalid")
+                         field="mode", code="bad_parameter")
     out = pool(np.asarray(img, dtype=np.float32), size, stride)
     return _display(out, False)
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from demos import imageops as ops
-from demos.bridge import record
+from demos.errors import record
 from demos.errors import InputError
 from demos.grader import TimeLimit, _Deadline
 

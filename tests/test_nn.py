@@ -258,10 +258,13 @@ def test_missing_or_wrong_weights_say_which_command_makes_them(tmp_path):
 def test_weights_error_reaches_the_page_as_an_input_record():
     """A missing weights file is shown as its message alone (kind "input"), never as
     «ValueError: ...» with a traceback."""
-    from demos import bridge
+    from demos import errors
 
     with pytest.raises(nn.WeightsError) as info:
         nn.load_weights(None, run="lenet")
-    rec = bridge.record(info.value)
-    assert rec["kind"] == "input" and rec["code"] == "missing_weights" and rec["traceback"] == ""
+    rec = errors.record(info.value)
+    assert rec["kind"] == "input" and rec["code"] == "missing_file" and rec["traceback"] == ""
+    with pytest.raises(nn.WeightsError) as info:
+        nn.load_weights(b"not a zip file", run="lenet")
+    assert errors.record(info.value)["code"] == "mismatched_file"
     assert rec["message"].startswith("No están los pesos") and "Error" not in rec["message"]

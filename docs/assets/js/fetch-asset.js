@@ -4,16 +4,14 @@
  * full of students then reads on the projector. Every file a demo needs is in the service
  * worker's precache (sitebuild/sw.py), so this only happens when the course was never
  * kept in this browser (or a file is missing from the build); the message says so in
- * Spanish and says what to do, and the error carries a record shaped like
- * demos/bridge.py's, with a code per cause ("offline", "missing_file").
+ * Spanish and says what to do, and the error carries the error record of demos/errors.py
+ * with a code per cause ("offline", "missing_file").
  */
+import {recordError} from "./errors.js";
 
-/** A Spanish error with a bridge-shaped record; `original` goes to its trace. */
+/** A Spanish error with its record (./errors.js); `original` goes to its trace. */
 export function assetError(message, code, original = "") {
-  const err = new Error(message);
-  err.record = {kind: "input", message, type: "AssetError", field: null, cell: null, code,
-                line: null, traceback: String(original || "")};
-  return err;
+  return recordError({kind: "input", message, type: "AssetError", code, traceback: String(original || "")});
 }
 
 /** fetch(url) that resolves only to an ok Response; `what` names the file for the reader

@@ -9,15 +9,14 @@
  *
  * Arrays travel as {__ndarray__: true, dtype, shape, data: TypedArray}; use
  * ndarray(typedArray, shape) to build one and toTyped(rec) to read one back.
- * Errors reject with an Error whose .record is demos/bridge.py's error record
- * {kind: "input"|"interrupted"|"python", message, field, cell, code, line, type, traceback}.
+ * Errors reject with an Error whose .record is the error record of demos/errors.py
+ * (./errors.js: the worker hands its definition over when Python starts).
  */
+import {recordError, setContract, stoppedRecord} from "./errors.js";
+
   // Everything is found relative to this script (assets/js/), not to the page: with
   // instant navigation the page's URL changes while the worker lives on.
   const SITE_ROOT = new URL("../../", import.meta.url);
-
-  // demos/errors.py's INTERRUPTED: one text however «Detener» stopped the run.
-  const INTERRUPTED = "Ejecución interrumpida con «Detener».";
 
   function metaContent(name) {
     const el = document.querySelector(`meta[name="${name}"]`);
@@ -58,12 +57,10 @@
     });
   }
 
-  /** A call stopped by «Detener», as bridge.record(KeyboardInterrupt()) would say it. */
+  /** A call stopped by «Detener», as demos.errors.record(KeyboardInterrupt()) says it;
+   * code "restarted" when the worker was replaced (Python's state is gone). */
   function stoppedError(code) {
-    const err = new Error(INTERRUPTED);
-    err.record = {kind: "interrupted", message: INTERRUPTED, type: "KeyboardInterrupt", field: null,
-                  cell: null, code, line: null, traceback: ""};
-    return err;
+    return recordError({...stoppedRecord(), code});
   }
 
   class Runtime {
@@ -139,7 +136,10 @@
           const msg = event.data;
           if (msg.type === "status") {
             this.setStatus(msg.state, msg.detail);
-            if (msg.state === "ready") { this.setSnapshot(msg.snapshot); resolve(this); keepOffline(runtimeFiles); }
+            if (msg.state === "ready") {
+              setContract(msg.contract);
+              this.setSnapshot(msg.snapshot); resolve(this); keepOffline(runtimeFiles);
+            }
             if (msg.state === "error") reject(new Error(msg.detail));
           } else if (msg.type === "snapshot") {
             this.setSnapshot(msg.state);
@@ -149,9 +149,7 @@
             this.pending.delete(msg.id);
             if (msg.type === "result") p.resolve(msg.value);
             else {
-              const err = new Error(msg.error.message);
-              err.record = msg.error;
-              p.reject(err);
+              p.reject(recordError(msg.error));
             }
           }
         };

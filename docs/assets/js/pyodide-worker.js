@@ -7,16 +7,18 @@
  *       «Detener» did not stop; both SharedArrayBuffer views written by the page)
  *       (wheel: URL of the demos' wheel, checked against wheelSha256 before it is unpacked)
  *   in  {type:"call", id, module, func, args, kwargs}
- *   out {type:"status", state:"loading"|"ready"|"error", detail, snapshot?}
+ *   out {type:"status", state:"loading"|"ready"|"error", detail, snapshot?, contract?}
  *       (snapshot, when ready: "used" | "made" | "none", how Python's start went)
+ *       (contract, when ready: demos.errors.contract(), the error record for the page)
  *   out {type:"snapshot", state:"stored"}  (after "made": the copy is in the cache)
- *   out {type:"result", id, value} | {type:"error", id, error: record}  (demos/bridge.py's record)
+ *   out {type:"result", id, value} | {type:"error", id, error: record}  (demos/errors.py's record)
  */
 "use strict";
 let pyodide = null;
 let bridge = null;
 let interruptBuffer = null, stopBelow = null;
-let stopped = null;  // bridge.record(KeyboardInterrupt()): what a call stopped before it ran gets
+let contract = null;  // demos.errors.contract(): the error record as Python defines it, for the page
+let stopped = null;  // demos.errors.record(KeyboardInterrupt()): what a call stopped before it ran gets
 
 function post(msg) { self.postMessage(msg); }
 
@@ -116,9 +118,10 @@ async function init(msg) {
     pyodide.unpackArchive(await demos, "wheel", {extractDir: "/home/pyodide"});
     pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
     bridge = pyodide.pyimport("demos.bridge");
-    stopped = toJs(pyodide.runPython("from demos.bridge import record; record(KeyboardInterrupt())"));
+    contract = toJs(pyodide.runPython("from demos.errors import contract; contract()"));
+    stopped = contract.interrupted;
     const version = pyodide.runPython("import numpy; numpy.__version__");
-    post({type: "status", state: "ready", detail: `NumPy ${version} listo`, snapshot: started.snapshot});
+    post({type: "status", state: "ready", detail: `NumPy ${version} listo`, snapshot: started.snapshot, contract});
     if (started.store) started.store().then(() => post({type: "snapshot", state: "stored"}), () => {});
   } catch (err) {
     post({type: "status", state: "error", detail: String(err && err.message || err)});
@@ -151,8 +154,8 @@ function call(msg) {
     if (value && value.__error__) post({type: "error", id: msg.id, error: value.__error__});
     else post({type: "result", id: msg.id, value});
   } catch (err) {  // a failure of the bridge itself, not of the demo's Python code
-    post({type: "error", id: msg.id, error: {kind: "python", type: "Error", message: String(err && err.message || err),
-                                              field: null, cell: null, code: null, line: null, traceback: ""}});
+    post({type: "error", id: msg.id, error: {...contract.blank, message: String(err && err.message || err),
+                                              code: "bridge_failure", traceback: String(err && err.stack || "")}});
   } finally {
     if (result && result.destroy) result.destroy();
   }

@@ -7,6 +7,7 @@
  * same widget must work in reading mode and in slide mode).
  */
 import {h, uid} from "../dom.js";
+import {makeRecord, recordError} from "../errors.js";
 import {ndarray, toTyped} from "../pyodide-runtime.js";
 import {parseNumber, plural} from "./numbers.js";
 import {ownsKey} from "../focus.js";
@@ -17,23 +18,21 @@ import {paintGrid} from "./canvas.js";
 
   // ------------------------------------------------------------------ errors
 
-  /** Any failure as demos/bridge.py's error record {kind, message, field, cell, code, ...}:
-   * an Error from the runtime carries it (.record), a record is itself, anything else
-   * (a JS exception) becomes kind "python" with its message. The one JS conversion. */
+  /** Any failure as the error record of demos/errors.py ({kind, message, field, cell,
+   * code, ...}): an Error from the runtime carries it (.record), a record is itself,
+   * anything else (a JS exception) becomes kind "python" with its message. The one JS
+   * conversion. */
   function toRecord(err) {
     if (err && err.record) return err.record;
     if (err && typeof err === "object" && "kind" in err && "message" in err) return err;
     // A plain Error is one of our own Spanish messages: shown as it is, with no «Error:».
     const ours = err instanceof Error && err.name === "Error";
-    return {kind: ours ? "input" : "python", type: err && err.name, message: String((err && err.message) || err),
-            field: null, cell: null, code: null, line: null, traceback: ""};
+    return makeRecord({kind: ours ? "input" : "python", type: err && err.name, message: String((err && err.message) || err)});
   }
 
   /** A JS-side input error (checked before Python sees the value), shaped like Python's. */
-  function inputError(message, {field = null, cell = null, code = "invalid"} = {}) {
-    const err = new Error(message);
-    err.record = {kind: "input", message, type: "InputError", field, cell, code, line: null, traceback: ""};
-    return err;
+  function inputError(message, {field = null, cell = null, code = "bad_parameter"} = {}) {
+    return recordError({kind: "input", message, type: "InputError", field, cell, code});
   }
 
   /** True when the run was stopped («Detener»): by a KeyboardInterrupt or a new worker. */

@@ -101,7 +101,7 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
         const causes = [...new Set(errors.map((e) => e.message))];  // the same bad window: said once
         const text = causes.length === 1 ? causes[0] : errors.map((e) => `${e.where}: ${e.message}`).join(" · ");
         const field = (errors.find((e) => e.field) || {}).field || null;
-        ui.error(inputError(text, {field, code: errors[0].code || "invalid"}));
+        ui.error(inputError(text, {field, code: errors[0].code || "bad_parameter"}));
         result.textContent = "Sin resultado: corrige el valor indicado.";
         return;
       }
