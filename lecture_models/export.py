@@ -30,8 +30,7 @@ MODELS_KEY = "models"
 
 def models_dir(out_dir) -> Path:
     """docs/figures -> docs/assets/models (the site layout); any other --out keeps them in <out>/models."""
-    out_dir = Path(out_dir)
-    return out_dir.parent / "assets" / "models" if out_dir.parent.name == "docs" else out_dir / "models"
+    return manifest.models_dir(out_dir)  # one rule, which manifest.problems() checks too
 
 
 @torch.no_grad()

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -25,9 +27,25 @@ PROGRESS_PAGE = "progreso/"
 IDS = exercises.ids()
 
 
+def through_javascript(value):
+    """`value` as JSON text -> what the exercise widget hands Pyodide.
+
+    exercise.js reads the spec with `resp.json()` (one number type: 2.0 and 2 are the same
+    number) and Pyodide converts an integral JS number to a Python int. JSON.stringify of
+    the parsed object, read by Python, is exactly that: integral numbers without «.0»."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node not found: the course needs Node.js (make vendor installs it)")
+    text = json.dumps(value, allow_nan=False)
+    proc = subprocess.run([node, "-e", "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>"
+                           "process.stdout.write(JSON.stringify(JSON.parse(s))))"],
+                          input=text, capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(proc.stdout)
+
+
 def spec_json(exercise_id: str) -> dict:
-    """The spec as the browser gets it (through JSON)."""
-    return json.loads(json.dumps(build.spec(exercise_id), allow_nan=False))
+    """The spec as the browser gets it (through JavaScript's JSON.parse)."""
+    return through_javascript(build.spec(exercise_id))
 
 
 # ============================================================ grader, natively
@@ -96,13 +114,23 @@ def test_grader_run_shows_the_first_case_and_prints():
 
 
 def test_encode_decode_round_trip_is_exact():
+    """Spec values survive JavaScript (node's JSON.parse, as the widget reads the spec): an
+    integral float such as 1.0 or 2.0 stays a float, which JavaScript alone would make the
+    int 1, and an int stays an int."""
     values = {"a": np.array([0.1, np.nan, -np.inf], np.float32), "b": np.arange(4, dtype=np.uint8).reshape(2, 2),
-              "c": float("nan"), "d": [[3, 1], [5, 2]], "e": True, "f": 1.0}
-    back = grader.decode(json.loads(json.dumps(grader.encode(values), allow_nan=False)))
+              "c": float("nan"), "d": [[3, 1], [5, 2]], "e": True, "f": 1.0, "g": 2.0, "h": -0.0, "i": 1e20,
+              "j": 2.5, "n": 2, "arr": np.array([1.0, 2.0])}
+    back = grader.decode(through_javascript(grader.encode(values)))
     assert back["a"].dtype == np.float32 and np.array_equal(back["a"], values["a"], equal_nan=True)
     assert back["b"].dtype == np.uint8 and np.array_equal(back["b"], values["b"])
     assert np.isnan(back["c"]) and back["d"] == [[3, 1], [5, 2]] and back["e"] is True
-    assert isinstance(back["f"], float)  # not the int 1 that JavaScript would make of it
+    for key in ("f", "g", "h", "i", "j"):
+        assert type(back[key]) is float and back[key] == values[key], (key, back[key])
+    assert str(back["h"]) == "-0.0"
+    assert type(back["n"]) is int and back["n"] == 2
+    assert back["arr"].dtype == np.float64 and back["arr"].tolist() == [1.0, 2.0]
+    # What is at stake: the int 2 where a float is expected is a wrong type for the grader.
+    assert grader.compare(back["g"], 2, 1e-5, 1e-8) is not None
 
 
 # ============================================================ every exercise, natively

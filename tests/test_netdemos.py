@@ -1,5 +1,6 @@
 """demos.netdemos, the widgets' Python side, on the exported weights (what the page calls)."""
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -29,16 +30,46 @@ def lenet():
     return summary, model
 
 
+def _reference_digit(img):
+    """MNIST's preprocessing of a held-out digit drawn 10x larger, computed apart from
+    demos/nn.py: the bounding box of the ink (> 0.05), torch's 10x10 average pooling (the
+    digits' longer side is 20 pixels: scale exactly 1/10), pasted in the 28x28 field and
+    shifted by whole pixels, without leaving it, so that scipy's centre of mass lands on the
+    centre (13.5, 13.5)."""
+    from scipy import ndimage
+
+    big = np.kron(img, np.ones((10, 10), np.uint8)).astype(np.float64) / 255
+    rows, cols = np.nonzero(big > 0.05)
+    crop = big[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
+    assert max(crop.shape) == 200, "a held-out digit whose longer side is not 20 pixels"
+    box = torch.nn.functional.avg_pool2d(torch.from_numpy(crop)[None, None], 10)[0, 0].numpy()
+    nh, nw = box.shape
+    top, left = (28 - nh) // 2, (28 - nw) // 2
+    field = np.zeros((28, 28))
+    field[top: top + nh, left: left + nw] = box
+    cy, cx = ndimage.center_of_mass(field)
+    dy = int(np.clip(round(13.5 - cy), -top, 28 - nh - top))
+    dx = int(np.clip(round(13.5 - cx), -left, 28 - nw - left))
+    return np.roll(field, (dy, dx), axis=(0, 1)), (dy, dx)
+
+
 def test_a_drawn_held_out_digit_gets_pytorchs_class(lenet):
+    """The page's preprocessing equals an independent one, and its class and probabilities
+    are PyTorch's LeNet-5's on that independently preprocessed digit."""
     summary, model = lenet
     imgs = summary["samples"]["images"]
+    shifts = set()
     for i, img in enumerate(imgs):
         res = nd.digit_predict(np.kron(img, np.ones((10, 10), np.uint8)))
+        digit, shift = _reference_digit(img)
+        shifts.add(shift)
+        np.testing.assert_allclose(res["stages"]["digit"], digit, atol=1e-6, err_msg=f"sample {i}")
         with torch.no_grad():
-            ref = model(torch.from_numpy(res["stages"]["digit"])[None, None]).softmax(1)[0].numpy()
+            ref = model(torch.from_numpy(digit.astype(np.float32))[None, None]).softmax(1)[0].numpy()
         assert res["prediction"] == int(ref.argmax())
         np.testing.assert_allclose(res["probabilities"], ref, atol=1e-5)
         assert res["maps"]["c1_act"].shape == (6, 28, 28) and res["maps"]["s4"].shape == (16, 5, 5)
+    assert any(dy != dx for dy, dx in shifts)  # the samples tell rows from columns
 
 
 def test_empty_canvas_and_scribble_are_said_plainly(lenet):
@@ -47,24 +78,33 @@ def test_empty_canvas_and_scribble_are_said_plainly(lenet):
     rng = np.random.default_rng(0)
     scribble[rng.integers(0, 280, 4000), rng.integers(0, 280, 4000)] = 255
     res = nd.digit_predict(scribble)
-    if res["low_confidence"]:
-        assert "no está segura" in res["message"]
+    pred, conf = int(np.argmax(res["probabilities"])), max(res["probabilities"])
+    assert res["low_confidence"] is True and conf < nd.LOW_CONFIDENCE  # noise is no digit
+    assert res["message"] == (f"La red no está segura: lo más probable es un {pred}, pero solo con un "
+                              f"{100 * conf:.0f} % de probabilidad.")
+    clear = nd.digit_predict(digit=lenet[0]["samples"]["images"][0])
+    assert clear["low_confidence"] is False and clear["message"].startswith(f"La red ve un {clear['prediction']} (")
 
 
-def test_zeroing_a_kernel_and_switching_a_map_off_change_the_logits_as_numpy_predicts(lenet):
-    summary, _ = lenet
+def test_zeroing_a_kernel_and_switching_a_map_off_change_the_logits_as_torch_does(lenet):
+    summary, model = lenet
     nd.digit_reset()
     base = nd.digit_predict(digit=summary["samples"]["images"][0])
     zeroed = nd.digit_zero("c1", 2)
-    net = nd._NETS["lenet"]["model"]
-    w = net.params["c1.weight"].copy()
-    w[2] = 0
-    expect = net.forward(base["stages"]["digit"][None, None], params={"c1.weight": w})[0]
-    np.testing.assert_allclose(zeroed["logits"], expect, atol=1e-6)
+    # The references are PyTorch's LeNet-5 with the same edit (not the NumPy net under test).
+    edited = copy.deepcopy(model)
+    x = torch.from_numpy(np.asarray(summary["samples"]["images"][0], np.float32) / 255)[None, None]
+    with torch.no_grad():
+        edited.c1.weight[2] = 0
+        expect = edited(x)[0].numpy()
+    np.testing.assert_allclose(zeroed["logits"], expect, atol=1e-4)
     assert np.abs(np.array(zeroed["logits"]) - base["logits"]).max() > 1e-3
     off = nd.digit_switch("c3", 5, False)
-    expect = net.forward(base["stages"]["digit"][None, None], params={"c1.weight": w}, off={"c3": [5]})[0]
-    np.testing.assert_allclose(off["logits"], expect, atol=1e-6)
+    edited.c3.register_forward_hook(lambda module, inputs, out: out.index_fill(1, torch.tensor([5]), 0.0))
+    with torch.no_grad():
+        expect = edited(x)[0].numpy()  # map 5 of C3 dead (ReLU(0) = 0: before or after it, the same)
+    np.testing.assert_allclose(off["logits"], expect, atol=1e-4)
+    assert np.abs(np.array(off["logits"]) - zeroed["logits"]).max() > 1e-3
     k = nd.digit_kernel("c3", 5, 3, 4)
     assert k["off"] and k["patch"].shape == (6, 5, 5) and k["value"] == pytest.approx(k["value_check"], abs=1e-4)
     with pytest.raises(ValueError, match="25 números"):

@@ -6,6 +6,7 @@ each figure exists and has alt text. Writes are atomic (temp file + os.replace)
 and serialised with a lock file so parallel runs never corrupt it.
 """
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -95,8 +96,19 @@ def patch(out_dir, names, **fields) -> None:
         write_atomic(path_for(out_dir), text.encode("utf-8"))
 
 
+def models_dir(out_dir) -> Path:
+    """docs/figures -> docs/assets/models (the site layout); any other --out keeps them in <out>/models."""
+    out_dir = Path(out_dir)
+    return out_dir.parent / "assets" / "models" if out_dir.parent.name == "docs" else out_dir / "models"
+
+
 def problems(out_dir) -> list:
-    """Inconsistencies between manifest and files: [] means consistent."""
+    """Inconsistencies between manifest and files: [] means consistent.
+
+    Figures: each entry's file exists and has the required fields; every file of
+    `out_dir` (whatever its type; hidden temp and lock files aside) has an entry.
+    Exported weights ("models"): each file exists with the manifest's sha256, and every
+    file of the models folder has an entry."""
     out_dir = Path(out_dir)
     data = load(out_dir)
     found = []
@@ -110,6 +122,18 @@ def problems(out_dir) -> list:
         if missing:
             found.append(f"{name}: missing fields {missing}")
     for f in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
-        if f.suffix in (".svg", ".png") and f.name not in data["figures"]:
+        if f.is_file() and not f.name.startswith(".") and f.name != FILENAME and f.name not in data["figures"]:
+            found.append(f"{f.name}: file not in manifest")
+    models = models_dir(out_dir)
+    listed = set()
+    for name, entry in data.get("models", {}).items():
+        path = models / Path(entry.get("file", f"{name}.npz")).name
+        listed.add(path.name)
+        if not path.is_file():
+            found.append(f"{path.name}: in manifest but file missing")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
+            found.append(f"{path.name}: sha256 differs from the manifest")
+    for f in sorted(models.iterdir()) if models.is_dir() else []:
+        if f.is_file() and not f.name.startswith(".") and f.name not in listed:
             found.append(f"{f.name}: file not in manifest")
     return found
