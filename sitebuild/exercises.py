@@ -1,10 +1,13 @@
-"""Graded exercises at site-build time: PyTorch computes the answers, the site serves them.
+"""Graded exercises at site-build time: PyTorch computed the answers, the site serves them.
 
 For every `demos/exercises/<id>.py` this writes `assets/exercises/<id>.json`: the starter,
-solution, hints and cases, with each case's expected output computed here by
-`reference()` (torch.nn.functional / lecture_models), never typed by hand. It also writes
-`assets/exercises/index.json` (every exercise, its title and the page that holds it: the
-progress page reads it) and expands each page's
+solution, hints and cases, with each case's expected output computed by `reference()`
+(torch.nn.functional / lecture_models), never typed by hand. The answers are computed once
+by `python -m sitebuild.generated --write` (`stored_cases`, the only function here that
+needs torch: some `cases()` use it too) and committed in `docs/generated/exercises/`, inputs
+and answers; the build only reads them (tests/test_generated.py fails when they are stale).
+It also writes `assets/exercises/index.json` (every exercise, its title and the page that
+holds it: the progress page reads it) and expands each page's
 `<div class="demo" data-demo="exercise" data-exercise="<id>"></div>` so the statement is
 part of the page (readable without JavaScript, typeset with the page's math).
 """
@@ -17,7 +20,7 @@ import re
 from functools import lru_cache
 
 from demos import exercises, grader
-from sitebuild import editor
+from sitebuild import editor, generated
 
 BLOCK = re.compile(r'<div class="demo" data-demo="exercise" data-exercise="([\w-]+)"></div>')
 ASSET_DIR = "assets/exercises"
@@ -31,17 +34,31 @@ class ExerciseError(ValueError):
     """An exercise file or block is wrong (unknown id, duplicate, not placed, bad file)."""
 
 
-@lru_cache(maxsize=None)
-def spec(exercise_id: str) -> dict:
-    """The JSON the browser gets for one exercise, with PyTorch's answers."""
-    try:
-        module = exercises.load(exercise_id)
-    except (ImportError, ValueError) as exc:
-        raise ExerciseError(str(exc)) from exc
+def stored_cases(exercise_id: str) -> dict:
+    """What `python -m sitebuild.generated --write` stores: each case with PyTorch's answer."""
+    module = _load(exercise_id)
     cases = []
     for case in module.cases():
         expected = module.reference(**case["args"])
         cases.append({"name": case["name"], "args": grader.encode(case["args"]), "expected": grader.encode(expected)})
+    return {"id": exercise_id, "cases": cases}
+
+
+def _load(exercise_id: str):
+    try:
+        return exercises.load(exercise_id)
+    except (ImportError, ValueError) as exc:
+        raise ExerciseError(str(exc)) from exc
+
+
+@lru_cache(maxsize=None)
+def spec(exercise_id: str) -> dict:
+    """The JSON the browser gets for one exercise, with PyTorch's stored answers."""
+    module = _load(exercise_id)
+    try:
+        cases = generated.read_exercise(exercise_id)["cases"]
+    except generated.GeneratedError as exc:
+        raise ExerciseError(str(exc)) from exc
     return {
         "id": exercise_id,
         "title": module.TITLE,

@@ -4,11 +4,16 @@ Why thin: Material for MkDocs reaches end of life in May 2027; keeping the logic
 `sitebuild.*` (plain functions) means a move to another generator costs
 configuration, not a rewrite. `sitebuild` is a top-level package of the repository:
 `python -m mkdocs` run from the repository root (Makefile, tests) puts the root on
-sys.path, so this file imports it, `demos` and `lecture_models` without path edits.
+sys.path, so this file imports it and `demos` without path edits.
+
+The build imports no torch: what PyTorch computes (tables, exercises' answers) is read
+from `docs/generated/` (sitebuild/generated.py), so `make serve` needs only the site's
+packages (requirements-site.txt); tests/test_site_without_torch.py keeps it so.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -68,6 +73,8 @@ def on_config(config):
 def on_files(files, config):
     """Serve the vendored assets and the demos' Python files as part of the site."""
     site_dir = config["site_dir"]
+    for f in [f for f in files if f.src_uri.startswith("generated/")]:
+        files.remove(f)  # docs/generated/ holds the build's inputs (read above), not pages
     for rel in vendor.dist_files(_dist):
         if rel.startswith("pyodide/") and config.extra.get("pyodide_index_url"):
             continue  # CDN mode: do not ship Pyodide
@@ -76,6 +83,10 @@ def on_files(files, config):
         files.append(File(name, str(DEMOS_DIR), site_dir, False, dest_uri=f"demos/{name}"))
     whl = config.extra["demos_wheel"]
     files.append(File(whl["file"], whl["dir"], site_dir, False, dest_uri=f"demos/{whl['file']}"))
+    # The weights' provenance, rendered here like the figures' captions (captions.py).
+    models = captions.models_provenance(ROOT / config["docs_dir"] / "figures" / "manifest.json")
+    files.append(File.generated(config, "assets/models/provenance.json",
+                                content=json.dumps(models, ensure_ascii=False, indent=1)))
     return _exercises(exercises.add_to_site, files, config)
 
 
