@@ -1,8 +1,11 @@
-"""Figure captions with provenance, and removal of CDN addresses, at build time.
+"""Provenance of figures and weights rendered at build time, and removal of CDN addresses.
 
-Why: a reader must see how each figure was made ("LeNet-5 · MNIST · 98,4 % test ·
-CPU · 41 s · semilla 0"); the facts live in `docs/figures/manifest.json`, written by
-`python -m lecture_models figures`, and are never retyped in the lectures.
+Why: a reader must see how each figure and each network's weights were made ("LeNet-5 ·
+MNIST · 98,4 % test · CPU · 41 s · semilla 0"); the facts live in
+`docs/figures/manifest.json`, built by one builder (lecture_models/figures/provenance.py)
+when `python -m lecture_models figures` runs, and are rendered here, once, by one
+function (`provenance`): into the figures' captions, and into
+`assets/models/provenance.json`, whose text the trained-network widgets show as it is.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ METRIC_LABELS = {
     "accuracy": ("exactitud", spanish.percent),
     "test_accuracy_sin_augment": ("exactitud en test sin aumento", spanish.percent),
     "test_accuracy_con_augment": ("con aumento", spanish.percent),
+    "zero_shot_accuracy": ("exactitud sin ejemplos (zero-shot)", spanish.percent),
+    "thick_thin_retrieval": ("«grueso»/«fino» bien elegidos", spanish.percent),
+    "lenet_accuracy_on_reconstructions": ("la LeNet-5 reconoce las reconstrucciones", spanish.percent),
+    "lenet_recognises_prompted_digit": ("la LeNet-5 reconoce el dígito pedido", spanish.percent),
+    "test_digits": ("dígitos de prueba", lambda v: spanish.number(v, 0)),
+    "test_scenes": ("escenas de prueba", lambda v: spanish.number(v, 0)),
     "mean_dice": ("Dice medio", lambda v: spanish.number(v, 3)),
     "epochs": ("épocas", lambda v: spanish.number(v, 0)),
     "steps": ("pasos", lambda v: spanish.number(v, 0)),
@@ -63,6 +72,27 @@ def provenance(entry: dict) -> str:
     if entry.get("git_commit"):
         parts.append(f"commit {entry['git_commit'][:7]}")
     return " · ".join(p for p in parts if p)
+
+
+def weights_provenance(entry: dict) -> str:
+    """The line under a trained-network widget: the file, its size and hash, its
+    parameters, then the same facts as a figure's caption and the command that makes it."""
+    file = entry["file"].rsplit("/", 1)[-1]
+    kb = spanish.number(entry["bytes"] / 1024, 0)
+    head = (f"Pesos: {file} ({kb}{spanish.NBSP}KB, {entry.get('dtype', '')}, sha256 {entry['sha256'][:12]}…), "
+            f"{spanish.number(entry['parameters'], 0)} parámetros")
+    return f"{head} · {provenance(entry)} · entrenados con: {entry.get('command', '')}"
+
+
+def models_provenance(manifest_path: Path) -> dict:
+    """assets/models/provenance.json: per network, the file the widget fetches, its sha256
+    (checked in the page) and the rendered provenance line."""
+    if not manifest_path.exists():
+        return {}
+    with open(manifest_path, encoding="utf-8") as f:
+        models = json.load(f).get("models", {})
+    return {name: {"file": e["file"], "sha256": e["sha256"], "text": weights_provenance(e)}
+            for name, e in sorted(models.items())}
 
 
 def add_figure_captions(html: str, manifest_path: Path) -> str:

@@ -13,6 +13,7 @@ packages (requirements-site.txt); tests/test_site_without_torch.py keeps it so.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -82,6 +83,10 @@ def on_files(files, config):
         files.append(File(name, str(DEMOS_DIR), site_dir, False, dest_uri=f"demos/{name}"))
     whl = config.extra["demos_wheel"]
     files.append(File(whl["file"], whl["dir"], site_dir, False, dest_uri=f"demos/{whl['file']}"))
+    # The weights' provenance, rendered here like the figures' captions (captions.py).
+    models = captions.models_provenance(ROOT / config["docs_dir"] / "figures" / "manifest.json")
+    files.append(File.generated(config, "assets/models/provenance.json",
+                                content=json.dumps(models, ensure_ascii=False, indent=1)))
     return _exercises(exercises.add_to_site, files, config)
 
 

@@ -70,12 +70,16 @@ def _draw(page, digit, pad, pen=10):
             page.mouse.up()
 
 
-def test_drawing_a_held_out_digit_gives_pytorchs_class(page, server):
+def test_drawing_a_held_out_digit_gives_pytorchs_class(page, server, site_dir):
     sd, cfg = _weights("lenet")
     model = lenet5().eval()
     model.load_state_dict({k: torch.from_numpy(v) for k, v in sd.items() if not k.startswith("samples")})
     page.goto(server.url + "lectures/03-clasificacion/")
     _ready(page, DIGITS)
+    # The weights' provenance is the line the site build rendered (sitebuild/captions.py).
+    rendered = json.loads((site_dir / "assets/models/provenance.json").read_text(encoding="utf-8"))["lenet"]["text"]
+    assert rendered.startswith("Pesos: lenet.npz") and "exactitud en test" in rendered
+    assert page.locator(f"{DIGITS} .cw-provenance").inner_text() == rendered
     page.fill(f"{DIGITS} input[type=range]", "10")
     pad = page.locator(f"{DIGITS} canvas.cw-drawpad")
     page.click(f"{DIGITS} button:has-text('Borrar')")

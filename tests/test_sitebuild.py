@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 from lecture_models import tables
-from sitebuild import captions, generated
+from sitebuild import captions, generated, references
 
 
 def test_marker_is_replaced_by_code_output():
@@ -37,6 +40,22 @@ def test_figure_gets_caption_and_provenance(tmp_path):
     assert out.startswith('<figure class="course-figure"><img alt="Curvas"')
     assert "Curvas de LeNet-5" in out
     assert "exactitud en test 98,4\u00a0%" in out and "41,3\u00a0s" in out and "semilla 0" in out
+
+
+def test_weights_provenance_is_rendered_at_build_time_like_a_caption(tmp_path):
+    """One renderer for figures and weights: the widget shows this line as it is."""
+    entry = {"file": "assets/models/lenet.npz", "sha256": "6e160a92395f" + "0" * 52, "bytes": 121856,
+             "dtype": "float16", "parameters": 61706, "data": "MNIST", "metrics": {"test_accuracy": 0.988},
+             "device": "cpu (2 cores)", "duration_s": 371.4, "seed": 0, "git_commit": "66c86ca0",
+             "command": "python -m lecture_models figures --only lenet"}
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"version": 1, "figures": {}, "models": {"lenet": entry}}))
+    out = captions.models_provenance(manifest)
+    assert out == {"lenet": {"file": entry["file"], "sha256": entry["sha256"], "text": (
+        "Pesos: lenet.npz (119\u00a0KB, float16, sha256 6e160a92395f…), 61\u202f706 parámetros · MNIST · "
+        "exactitud en test 98,8\u00a0% · cpu (2 cores) · 371,4\u00a0s · semilla 0 · commit 66c86ca · "
+        "entrenados con: python -m lecture_models figures --only lenet")}}
+    assert captions.provenance(entry) in out["lenet"]["text"]  # the figures' renderer, once
 
 
 def test_figure_missing_from_manifest_fails(tmp_path):
@@ -178,3 +197,54 @@ def test_notebook_styles_keep_only_what_can_match():
     html = '<div class="w"><style type="text/css">.w .used{a:1}.w .gone{b:2}</style><p class="used x"></p></div>'
     assert notebook_css.page_classes(html) == {"w", "used", "x"}
     assert notebook_css.slim_notebook_styles(html) == html.replace(".w .gone{b:2}", "")
+
+
+def test_short_citation_from_the_authors_as_written():
+    """How a slide cites a paper: one author, two joined by «y», three or more «et al.»;
+    initials (also «T.-Y.») dropped, particles («van den») kept."""
+    cite = references.short_citation
+    assert cite("fukushima1980") == "Fukushima (1980)"
+    assert cite("kingma2015") == "Kingma y Ba (2015)"
+    assert cite("glorot2010") == "Glorot y Bengio (2010)"  # «e Y. Bengio» is the second author
+    assert cite("he2016") == "He et al. (2016)"
+    assert cite("goyal2017") == "Goyal et al. (2017)"  # written «P. Goyal et al.»
+    assert cite("lin2014coco") == "Lin et al. (2014)"
+    assert cite("oord2018") == "van den Oord et al. (2018)"
+    assert cite("kerasvgg") == "Keras (2024)"
+
+
+_ITEM = re.compile(r"<li(?: [^>]*)?>")
+_CITE = re.compile(r'data-cite="([^"]*)"')
+
+
+def _cites_after_references_heading(page: Path) -> list[str | None]:
+    """The data-cite of each item of the list under the page's «Referencias» heading
+    (None for an item without one)."""
+    text = page.read_text(encoding="utf-8")
+    start = text.index('id="referencias"')
+    body = text[text.index("<ul>", start):text.index("</ul>", start)]
+    cites = []
+    for tag in _ITEM.findall(body):
+        m = _CITE.search(tag)
+        cites.append(html.unescape(m.group(1)) if m else None)
+    return cites
+
+
+def test_every_reference_item_carries_its_short_citation(site_dir):
+    """The build writes each entry's short citation as `data-cite` on its <li> (the
+    references slide shows them), computed from the data, in the list's order: on every
+    lecture and on the course's full list."""
+    root = Path(__file__).resolve().parents[1] / "docs"
+    pages = 0
+    for md in sorted(root.rglob("*.md")):
+        m = re.search(r"<!--\s*generated:\s*references(?:-(\d\d))?\s*-->", md.read_text(encoding="utf-8"))
+        if not m:
+            continue
+        number = int(m.group(1)) if m.group(1) else None
+        keys = [k for k, r in references.REFERENCES.items() if number is None or number in r["lectures"]]
+        want = [references.short_citation(k) for k in references._sorted(keys)]
+        rel = md.relative_to(root).with_suffix("")
+        built = site_dir / rel / "index.html"
+        assert _cites_after_references_heading(built) == want, rel
+        pages += 1
+    assert pages >= 10

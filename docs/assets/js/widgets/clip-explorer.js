@@ -197,8 +197,7 @@ export default {
       if (!alive) return;
       const labels = net.summary.samples.labels;
       pick.replaceChildren(...labels.map((d, i) => h("option", {value: String(i)}, `n.º ${i + 1} (un ${DIGITS[d]})`)));
-      el.append(provenance(net.entry, (m) => `exactitud sin ejemplos (zero-shot) ${pct(m.zero_shot_accuracy)} `
-        + `en los 2000 dígitos de prueba`));
+      el.append(provenance(net.entry));
       compare.disabled = matrixBtn.disabled = false;
       el.dataset.ready = "true";
       await score();

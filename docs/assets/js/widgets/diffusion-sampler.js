@@ -245,8 +245,7 @@ export default {
       if (!alive) return;
       [abar] = plane({...net.summary.alphas_cumprod, shape: [1, net.summary.alphas_cumprod.shape[0]]});
       drawPlot(-1);
-      const cfg = net.summary.config;
-      el.append(provenance(net.entry, (m) => `U-Net de difusión entrenada ${m.steps} pasos (T = ${cfg.T}, programa lineal)`));
+      el.append(provenance(net.entry));
       el.dataset.state = "idle";
       el.dataset.ready = "true";
       go.textContent = "Generar";

@@ -321,7 +321,7 @@ export default {
         });
         strip.append(b);
       });
-      el.append(provenance(net.entry, (m) => `exactitud ${pct(m.test_accuracy || 0)} en ${(m.test_digits || 0).toLocaleString("es-ES")} dígitos de prueba`));
+      el.append(provenance(net.entry));
       el.dataset.ready = "true";
       occl.disabled = reset.disabled = false;
       live.textContent = "Dibuja un dígito.";

@@ -93,9 +93,7 @@ export default {
         pickA.replaceChildren(...options());
         pickB.replaceChildren(...options());
         pickB.value = "1";
-        const scale = ae.summary.scale_factor.toLocaleString("es-ES", {maximumFractionDigits: 3});
-        el.append(provenance(ae.entry, (m) => `factor de escala ${scale}; la LeNet-5 reconoce el `
-          + `${pct(m.lenet_accuracy_on_reconstructions)} de las reconstrucciones de prueba`));
+        el.append(provenance(ae.entry));
         el.dataset.ready = "true";
         await update();
       } catch (err) {

@@ -1,6 +1,6 @@
 /* Shared by the trained-network widgets (digit-explorer, segmenter, diffusion-sampler):
- * fetch a weights file once per tab, load it into Python, show its provenance from the
- * manifest, and reload it transparently after the Python worker was restarted. */
+ * fetch a weights file once per tab, load it into Python, show its provenance (rendered
+ * at build time), and reload it transparently after the Python worker was restarted. */
 import {h, toRecord} from "./common.js";
 import {ndarray, toTyped} from "../pyodide-runtime.js";
 import {assetError, fetchAsset} from "../fetch-asset.js";
@@ -25,14 +25,16 @@ const bytesCache = new Map();
 
 export {ndarray, toTyped};
 
-/** The manifest's entry for a network (null if the manifest or the entry is missing). */
+/** A network's entry of assets/models/provenance.json (null if missing): the file to
+ * fetch, its sha256 and the provenance line rendered by the site build from the manifest
+ * (sitebuild/captions.py), shown as it is. */
 export function modelEntry(name) {
   if (!manifestPromise) {
-    manifestPromise = fetch(new URL("figures/manifest.json", SITE_ROOT))
+    manifestPromise = fetch(new URL("assets/models/provenance.json", SITE_ROOT))
       .then((r) => (r.ok ? r.json() : {}))
       .catch(() => ({}));
   }
-  return manifestPromise.then((m) => (m.models || {})[name] || null);
+  return manifestPromise.then((m) => m[name] || null);
 }
 
 async function weightBytes(name, entry) {
@@ -84,20 +86,11 @@ export async function loadNet(runtime, name, {module = "demos.netdemos"} = {}) {
   };
 }
 
-/** «Pesos: lenet.npz (119 KB, sha256 1a2b3c4d…) ...» under a widget, from the manifest. */
-export function provenance(entry, describe) {
-  const p = h("p", {class: "cw-provenance"});
-  if (!entry) {
-    p.textContent = "Procedencia de los pesos: no figura en el manifiesto.";
-    return p;
-  }
-  const kb = (entry.bytes / 1024).toLocaleString("es-ES", {maximumFractionDigits: 0});
-  const params = entry.parameters.toLocaleString("es-ES");
-  const commit = entry.git_commit ? `, commit ${entry.git_commit.slice(0, 7)}` : "";
-  p.append(`Pesos: ${entry.file.split("/").pop()} (${kb} KB, ${entry.dtype}, sha256 ${entry.sha256.slice(0, 12)}…), `
-    + `${params} parámetros${describe ? `; ${describe(entry.metrics || {})}` : ""}. Entrenados con `,
-    h("code", {text: entry.command}), ` en ${entry.device} (semilla ${entry.seed}${commit}).`);
-  return p;
+/** «Pesos: lenet.npz (119 KB, float16, sha256 1a2b3c4d…), 61 706 parámetros · …» under a
+ * widget: the line the site build rendered from the manifest. */
+export function provenance(entry) {
+  return h("p", {class: "cw-provenance",
+                 text: entry ? entry.text : "Procedencia de los pesos: no figura en el manifiesto."});
 }
 
 /** Paint a float array (H, W) on a canvas with a grey ramp from lo to hi (auto range if omitted). */

@@ -159,8 +159,7 @@ export default {
       legend.textContent = "";
       legend.append("Colores: ", ...cfg.colors.map((c, k) => h("span", {class: "cw-swatch", style: `background:${c}`,
                                                                          text: String(k)})));
-      el.append(provenance(net.entry, (m) => `Dice medio de los dígitos ${(m.mean_dice || 0).toFixed(2).replace(".", ",")} en `
-        + `${m.test_scenes} escenas de prueba`));
+      el.append(provenance(net.entry));
       el.dataset.ready = "true";
       next.disabled = clear.disabled = false;
       await loadScene(0);

@@ -249,10 +249,7 @@ export default {
         b.addEventListener("click", () => { prompt.value = `${prompt.value.trim()} ${w}`.trim(); describePrompt(); });
         return b;
       }));
-      const m = nets[2].entry && nets[2].entry.metrics;
-      el.append(provenance(nets[2].entry, () => (m && m.lenet_recognises_prompted_digit !== undefined
-        ? `la LeNet-5 del curso reconoce el dígito pedido en el ${pct(m.lenet_recognises_prompted_digit)} de las muestras`
-        : "U-Net latente")));
+      el.append(provenance(nets[2].entry));
       el.dataset.ready = "true";
       go.textContent = "Generar";
       setRunning(false);
