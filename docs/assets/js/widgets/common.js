@@ -10,6 +10,7 @@ import {h, uid} from "../dom.js";
 import {makeRecord, recordError} from "../errors.js";
 import {ndarray, toTyped} from "../pyodide-runtime.js";
 import {parseNumber, plural} from "./numbers.js";
+import {coalesce as coalesceJobs} from "./coalesce.js";
 import {ownsKey} from "../focus.js";
 import {fetchAsset} from "../fetch-asset.js";
 import {paintGrid} from "./canvas.js";
@@ -104,43 +105,10 @@ import {paintGrid} from "./canvas.js";
   }
 
   /** Run `job` at most once at a time; triggers while it runs collapse into one more run
-   * with the latest settings. The widget's data-requested / data-done counters let tests
-   * and benchmarks wait for "everything asked for has been drawn". A call rejected
-   * because another widget's Python was interrupted (worker restarted) is retried once. */
+   * with the latest settings (coalesce.js), showing «esperando a Python…» while another
+   * widget holds Python and retrying once a call that another widget's «Detener» stopped. */
   function coalesce(el, job) {
-    let running = false, again = false, requested = 0, runs = 0;
-    el.dataset.requested = "0";
-    el.dataset.done = "0";
-    el.dataset.runs = "0";  // computations started: fewer than requests when they coalesce
-    async function pump() {
-      running = true;
-      el.dataset.busy = "true";
-      let retried = false;
-      while (again) {
-        again = false;
-        const ticket = requested;
-        el.dataset.runs = String(++runs);
-        const waited = waitNotice(el);
-        try {
-          await job();
-          retried = false;
-        } catch (err) {
-          if (isInterrupted(err) && !retried && !again) { retried = true; again = true; continue; }
-          console.warn(err);
-        } finally {
-          waited();
-        }
-        el.dataset.done = String(ticket);
-      }
-      running = false;
-      el.dataset.busy = "false";
-    }
-    return function trigger() {
-      requested += 1;
-      el.dataset.requested = String(requested);
-      again = true;
-      if (!running) pump();
-    };
+    return coalesceJobs(el, job, {wait: waitNotice, isInterrupted});
   }
 
   /** A labelled slider with a number box beside it, kept in sync. The number box is a
