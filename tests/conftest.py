@@ -309,6 +309,5 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "training: trains a network (left out of make test-fast)")
 
 
-
 # No silent skips under `make test` (COURSE_STRICT=1): tests/strict_skips.py.
 from strict_skips import pytest_make_collect_report, pytest_runtest_makereport  # noqa: E402,F401

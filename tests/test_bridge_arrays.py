@@ -7,10 +7,18 @@ values, and come back from JavaScript as the same NumPy array.
 
 from __future__ import annotations
 
+import base64
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from demos import bridge
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # NumPy dtype -> the dtype string it travels as (what JS reads it with).
 TRAVELS_AS = {
@@ -90,3 +98,45 @@ def test_nested_results_and_scalars():
     out = bridge.encode({"labels": np.array([1, 2], dtype=np.int64), "n": np.int64(3), 4: (np.float32(0.5),)})
     assert out["labels"]["dtype"] == "<i4" and out["n"] == 3 and type(out["n"]) is int
     assert out["4"] == [0.5]
+
+
+# ------------------------------------------------------------------ both sides at once, under node
+
+NODE_SCRIPT = r"""
+import fs from "node:fs";
+import {ndarray, toTyped} from "./docs/assets/js/arrays.js";
+const fromPython = JSON.parse(fs.readFileSync(0, "utf8"));
+const b64 = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength).toString("base64");
+const read = fromPython.map((r) => {
+  const a = toTyped({...r, data: new Uint8Array(Buffer.from(r.data, "base64"))});
+  return {type: a.constructor.name, values: Array.from(a)};
+});
+const values = [-1, 0, 1, 2, 100, 127];
+const sent = [Float32Array, Float64Array, Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array]
+  .map((C) => { const r = ndarray(C.from(values, (v) => (v < 0 && C.name.startsWith("Uint") ? 0 : v)), [2, 3]);
+                return {type: C.name, dtype: r.dtype, shape: r.shape, data: b64(new Uint8Array(r.data.buffer))}; });
+process.stdout.write(JSON.stringify({read, sent}));
+"""
+
+
+def test_python_and_javascript_read_each_others_arrays():
+    """bridge.encode's records read by arrays.js's toTyped under node, and ndarray()'s
+    records decoded by bridge.decode: same values, the typed array JS_ARRAY names."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node not found: the course needs Node.js (make vendor installs it)")
+    dtypes = sorted(TRAVELS_AS)
+    records = [bridge.encode(_values(d)) for d in dtypes]
+    payload = json.dumps([{**r, "data": base64.b64encode(r["data"]).decode()} for r in records])
+    proc = subprocess.run([node, "--import", "./tests/js/site-modules.mjs", "--input-type=module", "-e", NODE_SCRIPT],
+                          input=payload, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    for d, rec, seen in zip(dtypes, records, out["read"]):
+        assert seen["type"] == JS_ARRAY[rec["dtype"]], (d, seen["type"])
+        assert seen["values"] == _values(d).astype(np.float64).ravel().tolist(), d
+    for sent in out["sent"]:
+        back = bridge.decode({**sent, "__ndarray__": True, "data": base64.b64decode(sent["data"])})
+        assert JS_ARRAY[sent["dtype"]] == sent["type"] and back.shape == (2, 3)
+        want = [0 if v < 0 and sent["type"].startswith("Uint") else v for v in [-1, 0, 1, 2, 100, 127]]
+        np.testing.assert_array_equal(back.ravel(), want)
