@@ -1,16 +1,19 @@
 # One-command set-up on a fresh machine: `make serve` (site) and `make test` (suite).
-# Every target installs what it needs: a Python venv from requirements.txt, the
-# vendored browser assets (Pyodide, NumPy wheel, KaTeX) and, for tests, Debian's Chromium.
+# Every target installs what it needs: a Python venv, the vendored browser assets
+# (Pyodide, NumPy wheel, KaTeX) and, for tests, Debian's Chromium. The venv has two
+# levels: `serve`/`site` install only requirements-site.txt (MkDocs, NumPy: about 350 MB);
+# everything else installs requirements.txt (that plus torch and the tests: about 6 GB).
 
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+SITE_STAMP := $(VENV)/.site-$(shell cat requirements-site.txt | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements-site.txt requirements.txt | sha1sum | cut -c1-12)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help venv node vendor data chromium site serve test test-fast bench figures figures-quick notebooks clean
+.PHONY: help site-venv venv node vendor generated data chromium site serve test test-fast bench figures figures-quick notebooks clean
 
 help:
 	@echo "make serve    build and serve the site on http://127.0.0.1:8000 (live reload)"
@@ -19,13 +22,24 @@ help:
 	@echo "make test-fast  the edit-test loop: every test but Chromium and training (< 3 min)"
 	@echo "make bench    benchmarks (browser start-up, demos, training)"
 	@echo "make figures  train the models and regenerate docs/figures/ (GPU if any)"
+	@echo "make generated  recompute the tables and exercise answers in docs/generated/ (torch)"
 	@echo "make notebooks  execute docs/notebooks/*.ipynb and store their outputs"
 
-$(STAMP): requirements.txt
+# The site level: what `mkdocs build` imports (no torch: it reads docs/generated/).
+$(SITE_STAMP): requirements-site.txt
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-site.txt
+	@rm -f $(VENV)/.site-*; touch $@
+
+# The full level: torch, the figures' and the tests' packages (requirements.txt includes
+# the site's file), and lecture_models installed editable.
+$(STAMP): requirements.txt requirements-site.txt
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
-	@rm -f $(VENV)/.installed-*; touch $@
+	@rm -f $(VENV)/.installed-* $(VENV)/.site-*; touch $@ $(SITE_STAMP)
+
+site-venv: $(SITE_STAMP)
 
 venv: $(STAMP)
 
@@ -36,7 +50,7 @@ node:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; \
 	fi
 
-vendor: venv node
+vendor: site-venv node
 	$(PY) -m sitebuild.vendor
 	$(PY) -m sitebuild.editor
 
@@ -69,9 +83,16 @@ bench: vendor data chromium
 
 figures: data
 	$(PY) -m lecture_models figures $(ARGS)
+	$(PY) -m sitebuild.generated --write
 
 figures-quick: data
 	$(PY) -m lecture_models figures --quick $(ARGS)
+	$(PY) -m sitebuild.generated --write
+
+# The lectures' tables and the exercises' answers, computed with torch and committed; the
+# site build only reads them (tests/test_generated.py fails when they are stale).
+generated: venv
+	$(PY) -m sitebuild.generated --write
 
 # Re-run the notebooks (CPU, a few minutes each) and stamp them; tests/test_notebooks.py checks the stamp.
 notebooks: data
