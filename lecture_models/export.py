@@ -14,15 +14,13 @@ import copy
 import hashlib
 import io
 import json
-import time
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from .figures import manifest
-from .figures.base import device_name, git_commit
+from .figures import manifest, provenance
 
 MAX_BYTES = 3 * 1024 * 1024
 MODELS_KEY = "models"
@@ -82,52 +80,10 @@ def export_weights(ctx, name: str, model: torch.nn.Module, *, network: str, conf
         raise ValueError(f"{name}.npz would be {len(blob) / 2**20:.1f} MiB, over the {MAX_BYTES / 2**20:.0f} MiB limit")
     path = models_dir(ctx.out_dir) / f"{name}.npz"
     manifest.write_atomic(path, blob)
-    entry = {
-        "file": f"assets/models/{name}.npz",
-        "network": network,
-        "run": ctx.run_name,
-        "sha256": hashlib.sha256(blob).hexdigest(),
-        "bytes": len(blob),
-        "dtype": cfg["dtype"],
-        "parameters": parameters,
-        "config": config,
-        "metrics": _plain(metrics),
-        "data": data,
-        "command": ctx.command,
-        "git_commit": git_commit(),
-        "device": device_name(ctx.device),
-        "device_type": ctx.device.type,
-        "torch": torch.__version__,
-        "seed": ctx.seed,
-        "quick": ctx.quick,
-        "duration_s": round(time.perf_counter() - ctx.started, 2),
-    }
+    fields = {"file": f"assets/models/{name}.npz", "network": network, "sha256": hashlib.sha256(blob).hexdigest(),
+              "bytes": len(blob), "dtype": cfg["dtype"], "parameters": parameters, "config": config}
     if note:
-        entry["note"] = note
-    record(ctx.out_dir, name, entry)
+        fields["note"] = note
+    entry = provenance.entry(ctx, data=data, metrics=metrics, **fields)
+    manifest.update(ctx.out_dir, {name: entry}, section=MODELS_KEY)
     return path
-
-
-def record(out_dir, name: str, entry: dict) -> None:
-    """Merge one entry into the manifest's "models" section (the figures section is untouched)."""
-    with manifest._locked(out_dir):  # the same lock as the figure entries
-        data = manifest.load(out_dir)
-        data.setdefault(MODELS_KEY, {})[name] = entry
-        data[MODELS_KEY] = dict(sorted(data[MODELS_KEY].items()))
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        manifest.write_atomic(manifest.path_for(out_dir), text.encode("utf-8"))
-
-
-def _plain(obj):
-    """Tensors and NumPy scalars -> JSON values; floats to 6 decimals, like the figure entries."""
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, (torch.Tensor, np.ndarray)):
-        return _plain(obj.tolist())
-    if isinstance(obj, np.generic):
-        return _plain(obj.item())
-    if isinstance(obj, float):
-        return round(obj, 6)
-    return obj

@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import paths
 from .models.lenet import lenet5
 
-LENET_NPZ = Path(__file__).resolve().parents[1] / "docs" / "assets" / "models" / "lenet.npz"
 
-
-def load_lenet(path=LENET_NPZ, device="cpu"):
-    """The exported LeNet-5 in eval mode (float16 weights read as float32)."""
+def load_lenet(path=None, device="cpu"):
+    """The exported LeNet-5 in eval mode (float16 weights read as float32); by default
+    lenet.npz of ``paths.weights_dir()``."""
+    path = Path(path) if path is not None else paths.weights_dir() / "lenet.npz"
     with np.load(path, allow_pickle=False) as z:
         sd = {k: torch.from_numpy(z[k].astype(np.float32)) for k in z.files
               if not k.startswith(("samples.", "__"))}

@@ -53,6 +53,18 @@ def test_wheel_imports_without_the_repository(wheel, tmp_path):
     assert all(line.startswith(str(wheel)) for line in proc.stdout.split()), proc.stdout
 
 
+def test_installed_package_keeps_its_data_out_of_site_packages(wheel, tmp_path):
+    """Installed, no path is derived from the package's own folder: data goes to the
+    user's cache (or $LECTURE_MODELS_DATA), and there is no checkout to read a commit from."""
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from lecture_models import paths; "
+            "from lecture_models.data import mnist; print(paths.repo_root()); print(mnist.data_dir())")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-c", code, str(wheel)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["None", str(tmp_path / "cache" / "lecture-models" / "data")]
+
+
 # --- import structure of lecture_models, read statically -----------------------------------
 
 def _module_name(path: Path) -> str:

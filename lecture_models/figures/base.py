@@ -6,9 +6,6 @@ a killed run resumes is decided here once.
 """
 import contextlib
 import io
-import os
-import platform
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,34 +14,8 @@ import numpy as np
 import torch
 
 from ..train.resume import stable_hash
-from . import manifest
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def device_name(device: torch.device) -> str:
-    """Human name for provenance: 'cpu (2 cores)' or 'NVIDIA H200'."""
-    device = torch.device(device)
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    if device.type == "mps":
-        return f"Apple MPS ({platform.machine()})"
-    return f"cpu ({os.cpu_count()} cores)"
-
-
-def git_commit() -> str | None:
-    """Commit of the code that made the figure, '+dirty' if uncommitted changes exist."""
-    try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True,
-                             text=True, timeout=10).stdout.strip()
-        if not sha:
-            return None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "lecture_models"],
-                               cwd=REPO_ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
-        return sha + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return None
-
+from . import manifest, provenance
+from .provenance import device_name, git_commit  # noqa: F401  (the run's names for them)
 
 class Checkpointer:
     """One resumable state file: .load() -> dict | None, .save(dict) atomically."""
@@ -79,8 +50,10 @@ class RunContext:
     run_name: str = "run"
     started: float = field(default_factory=time.perf_counter)
     saved: list = field(default_factory=list)
+    commit: str | None = None  # of the code that runs: read once, when the run starts
 
     def __post_init__(self):
+        self.commit = self.commit or provenance.git_commit()
         self.device = torch.device(self.device)
         self.out_dir = Path(self.out_dir)
         self.cache_dir = Path(self.cache_dir)
@@ -133,33 +106,10 @@ class RunContext:
             plt.close(fig_or_image)
         manifest.write_atomic(path, buf.getvalue())
 
-        entry = {
-            "run": self.run_name,
-            "alt": alt,
-            "caption": caption,
-            "data": data,
-            "metrics": _jsonable(metrics or {}),
-            "command": self.command,
-            "git_commit": git_commit(),
-            "device": device_name(self.device),
-            "device_type": self.device.type,
-            "torch": torch.__version__,
-            "seed": self.seed,
-            "quick": self.quick,
-            "duration_s": round(time.perf_counter() - self.started, 2),
-        }
+        fields = {"alt": alt, "caption": caption}
         if suffix == ".png":  # its smallest label in image pixels (None: no text), for the slide walk
-            entry["label_px"] = labels if not isinstance(fig_or_image, np.ndarray) else None
-        entry["deterministic"] = self.device.type == "cpu"
-        if self.device.type == "cpu":
-            entry["cpu_threads"] = torch.get_num_threads()
-            entry["note"] = ("Entrenado en CPU (sin GPU); repetir el comando en la misma máquina, con la misma "
-                             "semilla y el mismo número de hilos, da el mismo resultado.")
-        else:
-            entry["note"] = ("Entrenado en GPU: algunas operaciones de CUDA no son deterministas, así que repetir "
-                             "el comando puede cambiar las últimas cifras.")
-        if extra:
-            entry.update(_jsonable(extra))
+            fields["label_px"] = labels if not isinstance(fig_or_image, np.ndarray) else None
+        entry = provenance.entry(self, data=data, metrics=metrics, **fields, **(extra or {}))
         manifest.update(self.out_dir, {name: entry})
         self.saved.append(name)
         return path
@@ -205,20 +155,3 @@ class RunContext:
         """Wait for queued GPU work, so wall-clock timings are honest."""
         if self.device.type == "cuda":
             torch.cuda.synchronize(self.device)
-
-
-def _jsonable(obj):
-    """Turn tensors/numpy scalars into plain JSON values."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, torch.Tensor):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, float):
-        return round(obj, 6)
-    return obj

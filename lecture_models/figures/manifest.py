@@ -73,13 +73,17 @@ def _locked(out_dir, timeout: float = 30.0):
             os.unlink(lock)
 
 
-def update(out_dir, entries: dict) -> dict:
-    """Merge {file name: entry} into the manifest (keys sorted for small diffs)."""
+def update(out_dir, entries: dict, *, section: str = "figures") -> dict:
+    """Merge {name: entry} into one section of the manifest: "figures" (file name -> entry)
+    or "models" (exported weights, network name -> entry); keys sorted for small diffs.
+    The other section is kept as it is."""
+    if section not in ("figures", "models"):
+        raise ValueError(f"unknown manifest section {section!r}")
     with _locked(out_dir):
         data = load(out_dir)
         data["version"] = VERSION
-        data["figures"].update(entries)
-        data["figures"] = dict(sorted(data["figures"].items()))
+        merged = {**data.get(section, {}), **entries}
+        data[section] = dict(sorted(merged.items()))
         text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
         write_atomic(path_for(out_dir), text.encode("utf-8"))
     return data
