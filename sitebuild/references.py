@@ -211,11 +211,36 @@ def _link(ident: str | None) -> str:
     return f" <{ident}>"
 
 
-def entry(key: str) -> str:
-    """One reference as a Markdown list item."""
+def _surname(author: str) -> str:
+    """«He» from «K. He», «van den Oord» from «A. van den Oord», «Lin» from «T.-Y. Lin»."""
+    return re.sub(r"^(?:[A-ZÀ-Þ]\.(?:\s+|-))+", "", author).strip()
+
+
+def short_citation(key: str) -> str:
+    """How a slide cites the paper: «Fukushima (1980)», «Kingma y Ba (2015)», «He et al. (2016)».
+
+    From the authors as written here (the build emits it as the entry's `data-cite`, so
+    the slides never parse it back out of the rendered text)."""
+    r = REFERENCES[key]
+    names = r["authors"]
+    et_al = names.endswith(" et al.")
+    authors = [a for a in re.split(r",\s*|\s+[ye]\s+", names.removesuffix(" et al.").strip()) if a]
+    if et_al or len(authors) > 2:
+        who = f"{_surname(authors[0])} et al."
+    elif len(authors) == 2:
+        who = f"{_surname(authors[0])} y {_surname(authors[1])}"
+    else:
+        who = _surname(authors[0])
+    return f"{who} ({r['year']})"
+
+
+def entry(key: str, after: str = "") -> str:
+    """One reference as a Markdown list item (`after`: text at its end), with its short
+    citation as the item's `data-cite` (attr_list, on the item's own last line)."""
     r = REFERENCES[key]
     venue = f" {r['venue']}." if r["venue"] else ""
-    return f"- {r['authors']} ({r['year']}). «{r['title']}».{venue}{_link(r['id'])}"
+    return (f"- {r['authors']} ({r['year']}). «{r['title']}».{venue}{_link(r['id'])}{after}\n"
+            f'  {{: data-cite="{short_citation(key)}" }}')
 
 
 def _sorted(keys):
@@ -235,7 +260,7 @@ def full_list() -> str:
     lines = []
     for k in _sorted(REFERENCES):
         lectures = ", ".join(str(n) for n in REFERENCES[k]["lectures"])
-        lines.append(f"{entry(k)} {'Lecciones' if len(REFERENCES[k]['lectures']) > 1 else 'Lección'} {lectures}.")
+        lines.append(entry(k, f" {'Lecciones' if len(REFERENCES[k]['lectures']) > 1 else 'Lección'} {lectures}."))
     return "\n".join(lines)
 
 
