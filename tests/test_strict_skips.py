@@ -59,9 +59,12 @@ def test_strict_mode_fails_every_skip(tmp_path):
     assert "no_such_module_for_the_course" in module.stdout
 
 
-def test_without_strict_mode_skips_stay_skips(tmp_path):
-    for strict in (None, "0"):
-        proc = _run(tmp_path, strict)
-        assert proc.returncode == 0, proc.stdout
-        assert "1 passed, 3 skipped, 1 xfailed" in proc.stdout.strip().splitlines()[-1], proc.stdout
-        assert _run(tmp_path, strict, MODULE_SKIP).returncode == 5  # all skipped: nothing ran
+def test_without_strict_mode_skips_stay_skips(tmp_path, monkeypatch):
+    proc = _run(tmp_path, None)
+    assert proc.returncode == 0, proc.stdout
+    assert "1 passed, 3 skipped, 1 xfailed" in proc.stdout.strip().splitlines()[-1], proc.stdout
+    import strict_skips
+
+    for value, strict in (("", False), ("0", False), ("1", True)):
+        monkeypatch.setenv("COURSE_STRICT", value)
+        assert strict_skips.strict() is strict
