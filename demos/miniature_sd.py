@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from . import vocabulary
-from .nn import GROUPS, _get, _resblock, conv2d, conv_transpose2d, ddim_step, ddim_timesteps, group_norm, linear, silu
+from .nn import _get, _resblock, architecture, conv2d, conv_transpose2d, ddim_step, ddim_timesteps, group_norm, linear, silu
 from .nn import timestep_embedding, upsample_nearest
 from .transformer import MultiHeadAttention, TransformerBlock, conv_stem, layer_norm, mlp
 
@@ -121,8 +121,8 @@ class LatentAutoencoder:
 
 
 class _SpatialTransformer:
-    def __init__(self, sd: Mapping, prefix: str, heads: int):
-        self.sd, self.p = sd, prefix
+    def __init__(self, sd: Mapping, prefix: str, heads: int, groups: int):
+        self.sd, self.p, self.groups = sd, prefix, groups
         self.self_attn = MultiHeadAttention(sd, f"{prefix}.self_attn", heads)
         self.cross_attn = MultiHeadAttention(sd, f"{prefix}.cross_attn", heads)
 
@@ -130,7 +130,7 @@ class _SpatialTransformer:
         """(x + the block's output, cross-attention weights (N, heads, H*W, tokens))."""
         sd, p = self.sd, self.p
         n, c, h, w = x.shape
-        t = group_norm(x, GROUPS, sd[f"{p}.norm.weight"], sd[f"{p}.norm.bias"]).reshape(n, c, h * w).transpose(0, 2, 1)
+        t = group_norm(x, self.groups, sd[f"{p}.norm.weight"], sd[f"{p}.norm.bias"]).reshape(n, c, h * w).transpose(0, 2, 1)
         t = t + self.self_attn(layer_norm(t, sd[f"{p}.norm1.weight"], sd[f"{p}.norm1.bias"]))[0]
         cross, weights = self.cross_attn(layer_norm(t, sd[f"{p}.norm2.weight"], sd[f"{p}.norm2.bias"]), context, key_mask)
         t = t + cross
@@ -150,12 +150,13 @@ class LatentUNet:
         self.latent_channels = int(config["latent_channels"])
         self.latent_size = int(config["latent_size"])
         heads = int(config["heads"])
-        self.blocks = {name: _SpatialTransformer(self.sd, name, heads) for name in self.ATTENTION}
+        self.groups = g = architecture(config, "groups", run=RUN)
+        self.blocks = {name: _SpatialTransformer(self.sd, name, heads, g) for name in self.ATTENTION}
         _get(self.sd, "conv_out.2.weight", run=RUN)
 
     def __call__(self, z, t, context, key_mask, *, trace: bool = False):
         """Predicted noise (N, 4, 8, 8); with trace also {block name: cross-attention weights}."""
-        sd = self.sd
+        sd, g = self.sd, self.groups
         z = np.asarray(z, dtype=F32)
         n = len(z)
         t = np.broadcast_to(np.asarray(t).reshape(-1), (n,))
@@ -169,14 +170,14 @@ class LatentUNet:
             return h
 
         h = conv2d(z, sd["conv_in.weight"], sd["conv_in.bias"], padding=1)
-        s0 = h = attend("attn_down0", _resblock(sd, "down0", h, e))
+        s0 = h = attend("attn_down0", _resblock(sd, "down0", h, e, g))
         h = conv2d(h, sd["downsample.weight"], sd["downsample.bias"], stride=2, padding=1)
-        s1 = h = attend("attn_down1", _resblock(sd, "down1", h, e))
-        h = _resblock(sd, "mid2", attend("attn_mid", _resblock(sd, "mid1", h, e)), e)
-        h = attend("attn_up1", _resblock(sd, "up1", np.concatenate([h, s1], axis=1), e))
+        s1 = h = attend("attn_down1", _resblock(sd, "down1", h, e, g))
+        h = _resblock(sd, "mid2", attend("attn_mid", _resblock(sd, "mid1", h, e, g)), e, g)
+        h = attend("attn_up1", _resblock(sd, "up1", np.concatenate([h, s1], axis=1), e, g))
         h = conv2d(upsample_nearest(h), sd["upsample.1.weight"], sd["upsample.1.bias"], padding=1)
-        h = attend("attn_up0", _resblock(sd, "up0", np.concatenate([h, s0], axis=1), e))
-        h = silu(group_norm(h, GROUPS, sd["conv_out.0.weight"], sd["conv_out.0.bias"]))
+        h = attend("attn_up0", _resblock(sd, "up0", np.concatenate([h, s0], axis=1), e, g))
+        h = silu(group_norm(h, g, sd["conv_out.0.weight"], sd["conv_out.0.bias"]))
         out = conv2d(h, sd["conv_out.2.weight"], sd["conv_out.2.bias"], padding=1)
         return (out, weights) if trace else out
 

@@ -42,6 +42,7 @@ def load(name: str, data=None, sha256: str | None = None) -> dict:
         summary["samples"] = {"images": sd["samples.images"], "labels": sd["samples.labels"].tolist(),
                               "torch_pred": sd["samples.torch_pred"].tolist()}
         _STATE["edits"], _STATE["off"] = {}, {"c1": set(), "c3": set()}
+        summary["layers"] = _lenet_layers(model)
     elif name == "unet":
         summary["scenes"] = len(sd["scenes.images"])
     elif name == "clip":
@@ -53,6 +54,19 @@ def load(name: str, data=None, sha256: str | None = None) -> dict:
         summary["alphas_cumprod"] = sd["schedule.alphas_cumprod"]
     _NETS[name] = {"model": model, "sd": sd, "config": config, "sha256": sha256, "summary": summary}
     return summary
+
+
+def _lenet_layers(model) -> dict:
+    """Each traced layer's maps, their side and its kernel side, read from the weights and
+    one forward pass: the widget draws the network it gets, and restates no layer size."""
+    _, acts = model.forward(np.zeros((1, 1, 28, 28), F32), trace=True)
+    layers = {}
+    for key in ("c1_act", "s2", "c3_act", "s4"):
+        _, maps, side, _ = acts[key].shape
+        conv = key.split("_")[0]
+        kernel = model.params[f"{conv}.weight"].shape[-1] if key.endswith("_act") else None
+        layers[key] = {"maps": int(maps), "side": int(side), "kernel": None if kernel is None else int(kernel)}
+    return layers
 
 
 def _get(name: str):

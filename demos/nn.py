@@ -23,15 +23,13 @@ from .errors import InputError
 from .imageops import _area_axis0, _tap, avg_pool2d, max_pool2d, output_size, transposed_output_size
 
 __all__ = [
-    "WeightsError", "load_weights", "conv2d", "conv_transpose2d", "linear", "relu", "silu",
+    "WeightsError", "architecture", "load_weights", "conv2d", "conv_transpose2d", "linear", "relu", "silu",
     "max_pool", "avg_pool", "batch_norm", "group_norm", "upsample_nearest", "embedding",
     "timestep_embedding", "softmax", "attention", "LeNet5", "UNet", "DiffusionUNet", "SelfAttention",
     "ddim_timesteps", "ddim_step", "DDIMSampler", "preprocess_digit", "dice_per_class",
 ]
 
 F32 = np.float32
-GROUPS = 8  # GroupNorm groups of lecture_models.models.diffusion
-HEADS = 4   # attention heads of its bottleneck
 MAKE_COMMAND = "python -m lecture_models figures --only {run}"
 
 
@@ -357,12 +355,21 @@ class UNet:
 
 # ----------------------------------------------------------------------------- diffusion
 
-def _resblock(sd, prefix, x, emb_silu):
+def architecture(config: Mapping, key: str, *, run: str) -> int:
+    """An architecture constant the exported config carries (GroupNorm groups, attention
+    heads): read from the file, never restated here; a file without it is from older code."""
+    if key not in config:
+        raise WeightsError(f"El archivo de pesos de «{run}» no dice su «{key}» (es de una versión anterior). "
+                           f"Vuelve a generarlo con: {MAKE_COMMAND.format(run=run)}")
+    return int(config[key])
+
+
+def _resblock(sd, prefix, x, emb_silu, groups: int):
     """ResBlock of lecture_models.models.diffusion (dropout is off in eval)."""
-    h = conv2d(silu(group_norm(x, GROUPS, sd[f"{prefix}.norm1.weight"], sd[f"{prefix}.norm1.bias"])),
+    h = conv2d(silu(group_norm(x, groups, sd[f"{prefix}.norm1.weight"], sd[f"{prefix}.norm1.bias"])),
                sd[f"{prefix}.conv1.weight"], sd[f"{prefix}.conv1.bias"], padding=1)
     h = h + linear(emb_silu, sd[f"{prefix}.emb.weight"], sd[f"{prefix}.emb.bias"])[:, :, None, None]
-    h = conv2d(silu(group_norm(h, GROUPS, sd[f"{prefix}.norm2.weight"], sd[f"{prefix}.norm2.bias"])),
+    h = conv2d(silu(group_norm(h, groups, sd[f"{prefix}.norm2.weight"], sd[f"{prefix}.norm2.bias"])),
                sd[f"{prefix}.conv2.weight"], sd[f"{prefix}.conv2.bias"], padding=1)
     skip = conv2d(x, sd[f"{prefix}.skip.weight"], sd[f"{prefix}.skip.bias"]) if f"{prefix}.skip.weight" in sd else x
     return skip + h
@@ -371,13 +378,13 @@ def _resblock(sd, prefix, x, emb_silu):
 class SelfAttention:
     """The bottleneck's multi-head self-attention (GroupNorm, 1x1 qkv, softmax(q k^T / sqrt d) v, 1x1 proj)."""
 
-    def __init__(self, sd: Mapping, prefix: str, heads: int = HEADS):
-        self.sd, self.prefix, self.heads = sd, prefix, heads
+    def __init__(self, sd: Mapping, prefix: str, heads: int, groups: int):
+        self.sd, self.prefix, self.heads, self.groups = sd, prefix, heads, groups
 
     def forward(self, x, *, trace: bool = False):
         sd, p = self.sd, self.prefix
         n, c, h, w = x.shape
-        qkv = conv2d(group_norm(x, GROUPS, sd[f"{p}.norm.weight"], sd[f"{p}.norm.bias"]),
+        qkv = conv2d(group_norm(x, self.groups, sd[f"{p}.norm.weight"], sd[f"{p}.norm.bias"]),
                      sd[f"{p}.qkv.weight"], sd[f"{p}.qkv.bias"])
         qkv = qkv.reshape(n, 3, self.heads, c // self.heads, h * w).swapaxes(-1, -2)
         q, k, v = qkv[:, 0], qkv[:, 1], qkv[:, 2]  # (n, heads, pixels, d)
@@ -401,7 +408,9 @@ class DiffusionUNet:
         self.levels = len(config["channel_mults"])
         self.image_size = int(config["image_size"])
         self.in_channels = int(config.get("in_channels", 1))
-        self.attention = SelfAttention(self.sd, "mid_attn") if config.get("attention", True) else None
+        self.groups = architecture(config, "groups", run=self.RUN)
+        self.attention = (SelfAttention(self.sd, "mid_attn", architecture(config, "heads", run=self.RUN), self.groups)
+                          if config.get("attention", True) else None)
         _get(self.sd, "conv_out.2.weight", run=self.RUN)
 
     def forward(self, x, t, y=None, *, trace: bool = False):
@@ -420,19 +429,19 @@ class DiffusionUNet:
         h = conv2d(x, sd["conv_in.weight"], sd["conv_in.bias"], padding=1)
         skips = []
         for i in range(self.levels):
-            h = acts[f"down{i}"] = _resblock(sd, f"down_blocks.{i}", h, e)
+            h = acts[f"down{i}"] = _resblock(sd, f"down_blocks.{i}", h, e, self.groups)
             skips.append(h)
             if i < self.levels - 1:
                 h = conv2d(h, sd[f"downsamples.{i}.weight"], sd[f"downsamples.{i}.bias"], stride=2, padding=1)
-        h = acts["mid1"] = _resblock(sd, "mid1", h, e)
+        h = acts["mid1"] = _resblock(sd, "mid1", h, e, self.groups)
         if self.attention is not None:
             h, acts["attention"] = self.attention(h, trace=True)
-        h = acts["mid2"] = _resblock(sd, "mid2", h, e)
+        h = acts["mid2"] = _resblock(sd, "mid2", h, e, self.groups)
         for i in range(self.levels):
-            h = acts[f"up{i}"] = _resblock(sd, f"up_blocks.{i}", np.concatenate([h, skips.pop()], axis=1), e)
+            h = acts[f"up{i}"] = _resblock(sd, f"up_blocks.{i}", np.concatenate([h, skips.pop()], axis=1), e, self.groups)
             if i < self.levels - 1:
                 h = conv2d(upsample_nearest(h), sd[f"upsamples.{i}.1.weight"], sd[f"upsamples.{i}.1.bias"], padding=1)
-        h = silu(group_norm(h, GROUPS, sd["conv_out.0.weight"], sd["conv_out.0.bias"]))
+        h = silu(group_norm(h, self.groups, sd["conv_out.0.weight"], sd["conv_out.0.bias"]))
         out = conv2d(h, sd["conv_out.2.weight"], sd["conv_out.2.bias"], padding=1)
         return (out, acts) if trace else out
 
@@ -543,8 +552,8 @@ def preprocess_digit(img, *, threshold: float = 0.05) -> dict:
     top, left = (28 - nh) // 2, (28 - nw) // 2
     field[top: top + nh, left: left + nw] = box
     mass = field.sum()
-    cy = (field.sum(axis=0) @ np.arange(28)) / mass
-    cx = (field.sum(axis=1) @ np.arange(28)) / mass
+    cy = (field.sum(axis=1) @ np.arange(28)) / mass
+    cx = (field.sum(axis=0) @ np.arange(28)) / mass
     dy, dx = int(round(13.5 - cy)), int(round(13.5 - cx))
     # Shift without wrapping: keep the whole box inside the field.
     dy = min(max(dy, -top), 28 - nh - top)

@@ -87,3 +87,24 @@ def export_weights(ctx, name: str, model: torch.nn.Module, *, network: str, conf
     entry = provenance.entry(ctx, data=data, metrics=metrics, **fields)
     manifest.update(ctx.out_dir, {name: entry}, section=MODELS_KEY)
     return path
+
+
+def amend_config(out_dir, name: str, reason: str, **fields) -> Path:
+    """Add architecture constants to an exported file's config without retraining: same
+    weights, a new config, so a new sha256. The manifest entry keeps its training
+    provenance and records the amendment (what was added, why, by which commit)."""
+    path = manifest.models_dir(out_dir) / f"{name}.npz"
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    cfg = json.loads(str(arrays["__config__"]))
+    cfg.update(fields)
+    arrays["__config__"] = np.array(json.dumps(cfg, sort_keys=True))
+    blob = npz_bytes(arrays)
+    manifest.write_atomic(path, blob)
+    entry = manifest.load(out_dir)[MODELS_KEY][name]
+    entry["config"] = {**entry["config"], **fields}
+    entry.update(sha256=hashlib.sha256(blob).hexdigest(), bytes=len(blob))
+    entry.setdefault("amended", []).append({"config": fields, "reason": reason,
+                                           "git_commit": provenance.git_commit()})
+    manifest.update(out_dir, {name: entry}, section=MODELS_KEY)
+    return path

@@ -162,7 +162,7 @@ def test_autoencoder_equals_torch():
 def unet():
     torch.manual_seed(5)
     model = randomise(latent_unet(base_channels=16), seed=5, scale=0.1)
-    cfg = dict(base_channels=16, latent_channels=4, latent_size=8, heads=4)
+    cfg = dict(base_channels=16, latent_channels=4, latent_size=8, heads=4, groups=8)
     return model, msd.LatentUNet(np_sd(model), cfg)
 
 

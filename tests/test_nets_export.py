@@ -8,6 +8,7 @@ the manifest (``float16_max_abs_*``) and bounded below.
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -164,3 +165,24 @@ def test_unet_logits_equal_torch_and_numpy_dice_equals_lecture_models_metrics():
         theirs = dice_score(torch.from_numpy(pred), torch.from_numpy(mask.astype(np.int64)), cfg["num_classes"])
         for a, b in zip(ours, theirs.tolist()):
             assert (a is None and np.isnan(b)) or a == pytest.approx(b, abs=1e-6)
+
+
+def test_architecture_constants_travel_in_the_exported_config():
+    """GroupNorm groups and attention heads are read from the file: the page's code restates
+    no layer size, and a file without them is refused as made by other code."""
+    from demos import errors
+    from lecture_models.models import diffusion as tdiff
+
+    for name in ("diffusion", "latent_unet"):
+        _, cfg = nn.load_weights(ROOT / "docs/assets/models" / f"{name}.npz", run=name)
+        assert cfg["groups"] == tdiff.GROUPS
+    assert nn.load_weights(ROOT / "docs/assets/models/diffusion.npz", run="diffusion")[1]["heads"] == tdiff.HEADS
+    sd, cfg = nn.load_weights(ROOT / "docs/assets/models/diffusion.npz", run="diffusion")
+    with pytest.raises(nn.WeightsError) as info:
+        nn.DiffusionUNet(sd, {k: v for k, v in cfg.items() if k != "groups"})
+    assert errors.record(info.value)["code"] == "mismatched_file"
+    for path in (ROOT / "demos").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^(GROUPS|HEADS)\s*=", text, re.M), path.name
+    digits = (ROOT / "docs/assets/js/widgets/digit-explorer.js").read_text(encoding="utf-8")
+    assert not re.search(r"\? 6 : 16|=== \"c1\" \? 28|< 5; [ij]\+\+|\* 25\b", digits)

@@ -109,7 +109,7 @@ def test_self_attention_matches_torch(channels, hw):
     x = torch.randn(2, channels, hw, hw)
     sd = {k: v.numpy() for k, v in block.state_dict().items()}
     sd = {f"a.{k}": v for k, v in sd.items()}
-    got, attn = nn.SelfAttention(sd, "a").forward(x.numpy(), trace=True)
+    got, attn = nn.SelfAttention(sd, "a", tdiff.HEADS, tdiff.GROUPS).forward(x.numpy(), trace=True)
     with torch.no_grad():
         _close(got, block(x))
     assert attn.shape == (2, tdiff.HEADS, hw * hw, hw * hw)
@@ -188,7 +188,7 @@ def _diffusion_model(seed=3):
         if p.ndim >= 1:
             torch.nn.init.normal_(p, std=0.15)
     cfg = {"base_channels": 8, "num_classes": 10, "channel_mults": [1, 2, 2], "image_size": 28,
-           "attention": True}
+           "attention": True, "groups": tdiff.GROUPS, "heads": tdiff.HEADS}
     return model, nn.DiffusionUNet(_np_sd(model), cfg)
 
 

@@ -11,7 +11,7 @@ import torch
 
 from lecture_models import export
 from lecture_models.data.mnist import DATA_NAME, load_mnist
-from lecture_models.models.diffusion import NoiseSchedule, diffusion_unet, sample
+from lecture_models.models.diffusion import GROUPS, HEADS, NoiseSchedule, diffusion_unet, sample
 from lecture_models.train.diffusion import train_diffusion
 
 from . import style
@@ -87,7 +87,7 @@ def run(ctx):
     export.export_weights(
         ctx, "diffusion", page, network="diffusion_unet", data=DATA_NAME,
         config={"in_channels": 1, "image_size": 28, "base_channels": cfg["base_channels"], "num_classes": 10,
-                "channel_mults": [1, 2, 2], "attention": True, "T": T, "schedule": "linear",
+                "channel_mults": [1, 2, 2], "attention": True, "groups": GROUPS, "heads": HEADS, "T": T, "schedule": "linear",
                 "guidance": GUIDANCE, "sample_steps": k_steps},
         metrics={"steps": cfg["steps"], "loss_final": metrics["loss_final"],
                  "float16_max_abs_sample_diff": (same - ref).abs().max().item()},

@@ -20,7 +20,7 @@ from lecture_models.data.mnist import DATA_NAME, load_mnist
 from lecture_models.judge import classify, load_lenet
 from lecture_models.models.autoencoder import latent_autoencoder
 from lecture_models.models.clip import mini_clip
-from lecture_models.models.diffusion import NoiseSchedule
+from lecture_models.models.diffusion import GROUPS, NoiseSchedule
 from lecture_models.models.latent_diffusion import empty_prompt_ids, latent_unet, sample_latents
 from lecture_models.train.autoencoder import train_autoencoder
 from lecture_models.train.clip import train_clip
@@ -169,7 +169,7 @@ def run(ctx):
                     "samples_per_prompt": len(seeds), "sampling_steps": steps, "guidance": GUIDANCE, **timings}
     export.export_weights(
         ctx, "latent_unet", ema, network="latent_unet", data=DATA_NAME,
-        config={"base_channels": cfg["base_channels"], "latent_channels": 4, "latent_size": 8, "heads": 4,
+        config={"base_channels": cfg["base_channels"], "latent_channels": 4, "latent_size": 8, "heads": 4, "groups": GROUPS,
                 "context_dim": clip.config["dim"], "T": T, "schedule": "linear", "p_uncond": P_UNCOND,
                 "guidance": GUIDANCE, "sample_steps": steps, **words},
         metrics=unet_metrics,

@@ -9,10 +9,17 @@ import {h, guardKeys, coalesce, canvasFigure, fmt, parseNumber} from "./common.j
 import {loadNet, provenance, paintGray, plane, pct, errorText, ndarray, toTyped, whenVisible} from "./nets-common.js";
 
 const SIDE = 280;  // drawing canvas, 10 canvas pixels per MNIST pixel
-const LAYERS = [
-  ["c1_act", "C1: conv 5×5 + ReLU", "c1"], ["s2", "S2: max-pool 2×2", null],
-  ["c3_act", "C3: conv 5×5 + ReLU", "c3"], ["s4", "S4: max-pool 2×2", null],
-];
+// The traced layers: [activation key, name, the convolution whose kernels it shows]. Their
+// sizes (maps, side, kernel) come from the loaded network (netdemos.load's "layers").
+const LAYERS = [["c1_act", "C1", "c1"], ["s2", "S2", null], ["c3_act", "C3", "c3"], ["s4", "S4", null]];
+
+/** «C1: conv 5×5 + ReLU», «S2: max-pool 2×2»: from the sizes, not restated. */
+function layerTitle(name, key, layers, config, prev) {
+  const {kernel, side} = layers[key];
+  if (kernel) return `${name}: conv ${kernel}×${kernel} + ${config.activation === "tanh" ? "tanh" : "ReLU"}`;
+  const f = Math.round(layers[prev].side / side);
+  return `${name}: ${config.pooling === "avg" ? "average" : "max"}-pool ${f}×${f}`;
+}
 
 function heat(g) {  // white -> red for the occlusion drop
   return [255, Math.round(255 * (1 - g)), Math.round(255 * (1 - g))];
@@ -93,27 +100,30 @@ export default {
     });
     const mapsBox = h("div", {class: "cw-maps"});
     const mapCanvases = {};
-    for (const [key, title, layer] of LAYERS) {
-      const n = key.startsWith("c1") || key === "s2" ? 6 : 16;
-      const row = h("div", {class: "cw-map-row"}, h("p", {class: "cw-map-title", text: title}));
-      mapCanvases[key] = Array.from({length: n}, (_, m) => {
-        const c = h("canvas", {class: "cw-pixels cw-map", role: layer ? "button" : "img", tabindex: layer ? "0" : null,
-                               "aria-label": `${title}, mapa ${m + 1}` + (layer ? " (pulsa para ver sus núcleos)" : "")});
-        if (layer) {
-          const pick = (e) => {
-            const r = c.getBoundingClientRect();
-            const size = layer === "c1" ? 28 : 10;
-            const col = e && e.clientX !== undefined && r.width ? Math.floor((e.clientX - r.left) * size / r.width) : 0;
-            const rw = e && e.clientY !== undefined && r.height ? Math.floor((e.clientY - r.top) * size / r.height) : 0;
-            select(layer, m, Math.max(0, Math.min(size - 1, rw)), Math.max(0, Math.min(size - 1, col)));
-          };
-          c.addEventListener("click", pick);
-          c.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(layer, m, 0, 0); } });
-        }
-        row.append(c);
-        return c;
+    function buildMaps(layers, config) {
+      LAYERS.forEach(([key, name, layer], i) => {
+        const n = layers[key].maps;
+        const title = layerTitle(name, key, layers, config, i ? LAYERS[i - 1][0] : null);
+        const row = h("div", {class: "cw-map-row"}, h("p", {class: "cw-map-title", text: title}));
+        mapCanvases[key] = Array.from({length: n}, (_, m) => {
+          const c = h("canvas", {class: "cw-pixels cw-map", role: layer ? "button" : "img", tabindex: layer ? "0" : null,
+                                 "aria-label": `${title}, mapa ${m + 1}` + (layer ? " (pulsa para ver sus núcleos)" : "")});
+          if (layer) {
+            const pick = (e) => {
+              const r = c.getBoundingClientRect();
+              const size = layers[key].side;
+              const col = e && e.clientX !== undefined && r.width ? Math.floor((e.clientX - r.left) * size / r.width) : 0;
+              const rw = e && e.clientY !== undefined && r.height ? Math.floor((e.clientY - r.top) * size / r.height) : 0;
+              select(layer, m, Math.max(0, Math.min(size - 1, rw)), Math.max(0, Math.min(size - 1, col)));
+            };
+            c.addEventListener("click", pick);
+            c.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(layer, m, 0, 0); } });
+          }
+          row.append(c);
+          return c;
+        });
+        mapsBox.append(row);
       });
-      mapsBox.append(row);
     }
 
     // ---- kernel panel
@@ -217,11 +227,11 @@ export default {
     async function showKernel() {
       const {layer, m, row, col} = selected;
       const k = await net.call("digit_kernel", [layer, m, row, col]);
-      const [cin] = k.kernels.shape;
+      const [cin, kh, kw] = k.kernels.shape;
       const ker = toTyped(k.kernels);
       kernelBox.hidden = false;
       kernelBox.textContent = "";
-      const title = `${layer.toUpperCase()}, mapa ${m + 1}: ${cin} núcleo${cin > 1 ? "s" : ""} de 5×5, sesgo ${fmt(k.bias)}`
+      const title = `${layer.toUpperCase()}, mapa ${m + 1}: ${cin} núcleo${cin > 1 ? "s" : ""} de ${kh}×${kw}, sesgo ${fmt(k.bias)}`
         + (k.edited ? " (editado)" : "") + (k.off ? " — mapa apagado" : "");
       const close = h("button", {type: "button", class: "cw-panel-close", "aria-label": "Cerrar el editor de núcleos"}, "✕ Cerrar");
       close.addEventListener("click", closeKernel);
@@ -235,10 +245,10 @@ export default {
       for (let c = 0; c < cin; c++) {
         const table = h("table", {class: "cw-kernel", "aria-label": `Núcleo ${c + 1} del mapa ${m + 1}`});
         const inputs = [];
-        for (let i = 0; i < 5; i++) {
+        for (let i = 0; i < kh; i++) {
           const tr = h("tr");
-          for (let j = 0; j < 5; j++) {
-            const inp = h("input", {type: "text", inputmode: "decimal", size: "4", value: fmt(ker[c * 25 + i * 5 + j]),
+          for (let j = 0; j < kw; j++) {
+            const inp = h("input", {type: "text", inputmode: "decimal", size: "4", value: fmt(ker[(c * kh + i) * kw + j]),
                                     "aria-label": `Núcleo ${c + 1}, fila ${i + 1}, columna ${j + 1}`});
             inputs.push(inp);
             tr.append(h("td", {}, inp));
@@ -261,7 +271,7 @@ export default {
         const cell = h("div", {class: "cw-kernel-cell"}, table, apply);
         if (patch) {
           const pc = h("canvas", {class: "cw-pixels cw-patch", role: "img", "aria-label": `Parche de entrada ${c + 1}`});
-          paintGray(pc, patch.subarray(c * 25, (c + 1) * 25), 5, 5);
+          paintGray(pc, patch.subarray(c * kh * kw, (c + 1) * kh * kw), kh, kw);
           cell.append(pc);
         }
         grids.append(cell);
@@ -301,6 +311,7 @@ export default {
         return;
       }
       if (!alive) return;
+      buildMaps(net.summary.layers, net.summary.config);
       const s = net.summary.samples;
       const images = toTyped(s.images);
       s.labels.forEach((label, i) => {
