@@ -1,6 +1,6 @@
 """Graded exercises at site-build time: PyTorch computed the answers, the site serves them.
 
-For every `demos/exercises/<id>.py` this writes `assets/exercises/<id>.json`: the starter,
+For every `sitebuild/exercise_bank/<id>.py` this writes `assets/exercises/<id>.json`: the starter,
 solution, hints and cases, with each case's expected output computed by `reference()`
 (torch.nn.functional / lecture_models), never typed by hand. The answers are computed once
 by `python -m sitebuild.generated --write` (`stored_cases`, the only function here that
@@ -19,7 +19,8 @@ import json
 import re
 from functools import lru_cache
 
-from demos import exercises, grader
+from demos import grader
+from sitebuild import exercise_bank as exercises
 from sitebuild import editor, generated
 
 BLOCK = re.compile(r'<div class="demo" data-demo="exercise" data-exercise="([\w-]+)"></div>')
@@ -95,7 +96,7 @@ def expand(markdown: str) -> str:
     known = set(exercises.ids())
     for exercise_id in ids_here:
         if exercise_id not in known:
-            raise ExerciseError(f"unknown exercise {exercise_id!r}: there is no demos/exercises/{exercise_id}.py")
+            raise ExerciseError(f"unknown exercise {exercise_id!r}: there is no sitebuild/exercise_bank/{exercise_id}.py")
     return BLOCK.sub(lambda m: block(m.group(1)), markdown)
 
 

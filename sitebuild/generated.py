@@ -111,7 +111,7 @@ def read_exercise(exercise_id: str) -> dict:
 
 def produce() -> dict[str, tuple[str, str]]:
     """{path relative to docs/generated: (text, producer)}: everything, recomputed now."""
-    from demos import exercises as exercise_files
+    from sitebuild import exercise_bank as exercise_files
 
     out = {}
     for name, target in STORED.items():

@@ -8,7 +8,7 @@ package is pure Python and has no build step; a wheel is a zip with a dist-info
 (PEP 427), and writing it directly, with fixed timestamps, makes the same sources give
 the same bytes (the same hash) on every build and machine, offline.
 
-Only `demos/*.py` go in: `demos/exercises/` is graded at site-build time (its
+Only `demos/*.py` go in: `sitebuild/exercise_bank/` is graded at site-build time (its
 reference() imports torch) and is not imported in the browser.
 """
 

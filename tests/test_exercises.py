@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 from conftest import COLOUR_RULES, wait_for_demo
-from demos import exercises, grader
+from demos import grader
+from sitebuild import exercise_bank as exercises
 from sitebuild import exercises as build
 
 EXERCISE_PAGE = "ejercicios/"

@@ -135,3 +135,18 @@ def test_layers_import_only_downwards():
             if module.startswith(f"lecture_models.{layer}."):
                 bad = {t for t in targets for f in forbidden if t.startswith(f"lecture_models.{f}")}
                 assert not bad, f"{module} imports {sorted(bad)}"
+
+
+def test_no_import_cycle_between_the_two_packages():
+    """lecture_models may use demos (the one vocabulary, output_size); demos, which the
+    browser runs, never imports lecture_models (nor torch), lazily or not. The build-time
+    exercise bank, which does, lives in sitebuild/ and is not in the wheel."""
+    import ast
+
+    for path in sorted((ROOT / "demos").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.split(".")[0] in ("lecture_models", "torch", "sitebuild")], \
+                f"{path.relative_to(ROOT)} imports {names}"
+    assert not (ROOT / "demos" / "exercises").exists()

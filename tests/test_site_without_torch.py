@@ -24,7 +24,7 @@ for name in ("torch", "torchvision"):
 import importlib, pathlib, re
 import sitebuild.hooks
 from sitebuild import exercises, generated, vendor, editor, sw, wheel, pyc
-from demos import exercises as exercise_files
+from sitebuild import exercise_bank as exercise_files
 for page in sorted(pathlib.Path("docs").rglob("*.md")):
     text = page.read_text(encoding="utf-8")
     generated.expand(text)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, SiteServer, site_or_build
-from demos import exercises, grader
+from demos import grader
+from sitebuild import exercise_bank as exercises
 from sitebuild import exercises as build
 from test_exercises import EXERCISE_PAGE, press_check, ready, root, set_code
 

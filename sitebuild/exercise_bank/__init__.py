@@ -26,12 +26,12 @@ def ids() -> list[str]:
 
 
 def load(exercise_id: str) -> ModuleType:
-    module = importlib.import_module(f"demos.exercises.{exercise_id}")
+    module = importlib.import_module(f"sitebuild.exercise_bank.{exercise_id}")
     missing = [name for name in REQUIRED if not hasattr(module, name)]
     if missing:
-        raise ValueError(f"demos/exercises/{exercise_id}.py lacks {', '.join(missing)}")
+        raise ValueError(f"sitebuild/exercise_bank/{exercise_id}.py lacks {', '.join(missing)}")
     if not 2 <= len(module.HINTS) <= 3:
-        raise ValueError(f"demos/exercises/{exercise_id}.py: give 2 or 3 hints, not {len(module.HINTS)}")
+        raise ValueError(f"sitebuild/exercise_bank/{exercise_id}.py: give 2 or 3 hints, not {len(module.HINTS)}")
     return module
 
 
