@@ -4,7 +4,7 @@ A lecture writes `<!-- generated: NAME -->` on a line of its own; the build repl
 with Markdown that code produced, so a table of parameter counts is computed from the
 models themselves, never retyped.
 
-What needs PyTorch (the lectures' tables from `lecture_models.tables`, every graded
+What needs PyTorch (the lectures' tables from `sitebuild.tables`, every graded
 exercise's expected answers) is computed once by `python -m sitebuild.generated --write`
 (`make generated`, also run by `make figures`) and committed in `docs/generated/`, with
 a manifest saying which code, inputs and versions produced it. The site build only reads
@@ -40,10 +40,10 @@ MARKER = re.compile(r"^<!--\s*generated:\s*([\w.-]+)\s*-->\s*$", re.MULTILINE)
 # name -> "module:function" returning Markdown, computed with torch by --write and stored
 # as docs/generated/tables/NAME.md.
 STORED = {
-    "architectures": "lecture_models.tables:architecture_table",
-    "lenet-summary": "lecture_models.tables:lenet_summary",
-    "output-size-examples": "lecture_models.tables:output_size_examples",
-    "dice-examples": "lecture_models.tables:dice_examples",
+    "architectures": "sitebuild.tables:architecture_table",
+    "lenet-summary": "sitebuild.tables:lenet_summary",
+    "output-size-examples": "sitebuild.tables:output_size_examples",
+    "dice-examples": "sitebuild.tables:dice_examples",
 }
 # name -> "module:function" rendered at build time (plain Python, no torch).
 LIVE = {

@@ -27,7 +27,7 @@ def test_manifest_says_what_produced_each_file():
     assert len(manifest["git_commit"]) >= 40
     producers = {entry["producer"] for entry in manifest["files"].values()}
     assert producers == set(generated.STORED.values()) | {generated.EXERCISE_PRODUCER}
-    assert "lecture_models/tables.py" in manifest["inputs"] and "sitebuild/exercise_bank/conv2d.py" in manifest["inputs"]
+    assert "sitebuild/tables.py" in manifest["inputs"] and "sitebuild/exercise_bank/conv2d.py" in manifest["inputs"]
 
 
 def test_an_edited_answer_is_reported_stale(monkeypatch, tmp_path):

@@ -467,7 +467,7 @@ def test_each_cited_id_has_one_year(site_dir):
 def test_generated_tables_cite_the_years_of_the_list():
     """A table the code writes («He et al., 2016» in the architecture comparison) gives the
     year of sitebuild/references.py for the paper its link points to."""
-    from lecture_models import tables
+    from sitebuild import tables
     from sitebuild import references
 
     by_id = {r["id"].split(":", 1)[1].lower(): r for r in references.REFERENCES.values()

@@ -18,7 +18,7 @@ from lecture_models.models import (
 )
 from lecture_models.models.googlenet import GoogLeNetOutputs
 from lecture_models.summary import format_markdown, summary, weighted_depth
-from lecture_models.tables import architecture_rows, architecture_table
+from sitebuild.tables import architecture_rows, architecture_table
 
 tvm = torchvision.models
 NNBSP = "\u202f"

@@ -1,8 +1,11 @@
 """The lectures' tables, computed from the code: a lecture writes `<!-- generated: NAME -->`
 and the site build (sitebuild/generated.py) puts the Markdown these functions return there.
 
-Why here, next to the models: the numbers are facts about this code (parameter counts,
-MACs, output sizes, Dice values), so the tests read the same rows the site shows. The
+Why computed and not typed: the numbers are facts about the models' code (parameter
+counts, MACs, output sizes, Dice values), so the tests read the same rows the site shows.
+Why in sitebuild/: this is the site's formatting (Markdown, Spanish numbers), run by
+`python -m sitebuild.generated --write` (it needs torch; the site build only reads its
+output); the models' package keeps the computations it calls (summary, metrics). The
 comparison of classic CNNs builds every model on the "meta" device (shapes only, no memory,
 no arithmetic) and runs `summary` / `weighted_depth` on it, so the site cannot drift.
 """
@@ -12,10 +15,10 @@ import torch.nn as nn
 
 from demos.imageops import output_size  # the function the live demos run
 
-from .metrics import dice_score
-from .models import alexnet, googlenet, lenet5, resnet18, resnet50, vgg16
-from .spanish import NNBSP, integer, number
-from .summary import summary, weighted_depth
+from lecture_models.metrics import dice_score
+from lecture_models.models import alexnet, googlenet, lenet5, resnet18, resnet50, vgg16
+from lecture_models.spanish import NNBSP, integer, number
+from lecture_models.summary import summary, weighted_depth
 
 # name, builder, year it appeared (contest or first arXiv version), input (C, H, W),
 # reference (label with the publication year of sitebuild/references.py, URL)
