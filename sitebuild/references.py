@@ -9,6 +9,7 @@ there is one), so two pages can never give the same paper two dates. A lecture w
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # key: (authors, year, title, venue, id, lectures, short)
 #   id: "arXiv:NNNN.NNNNN", "doi:..." or a URL; short: how the prose cites it ("He et al.").
@@ -243,10 +244,18 @@ def entry(key: str, after: str = "") -> str:
             f'  {{: data-cite="{short_citation(key)}" }}')
 
 
+def sort_key(key: str) -> tuple:
+    """Alphabetical by the first author's surname, as a reader looks it up: «Lin et al.»
+    under L (not under «al.»), «van den Oord» under O, accents ignored (Gómez with G)."""
+    names = REFERENCES[key]["authors"].removesuffix(" et al.").strip()
+    first = re.split(r",\s*|\s+[ye]\s+", names)[0]
+    surname = _surname(first).split()[-1]
+    plain = unicodedata.normalize("NFKD", surname).encode("ascii", "ignore").decode()
+    return (plain.lower(), REFERENCES[key]["year"])
+
+
 def _sorted(keys):
-    def first_author(k):
-        return re.split(r",| y | e ", REFERENCES[k]["authors"])[0].split()[-1].lower()
-    return sorted(keys, key=lambda k: (first_author(k), REFERENCES[k]["year"]))
+    return sorted(keys, key=sort_key)
 
 
 def for_lecture(number: int) -> str:

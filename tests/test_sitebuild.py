@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lecture_models import tables
+from sitebuild import tables
 from sitebuild import captions, generated, references
 
 
@@ -248,3 +248,11 @@ def test_every_reference_item_carries_its_short_citation(site_dir):
         assert _cites_after_references_heading(built) == want, rel
         pages += 1
     assert pages >= 10
+
+
+def test_reference_list_is_alphabetical_by_first_surname():
+    """«T.-Y. Lin et al.» sorts under L, not under «al.»; «van den Oord» under O; «Gómez» as G."""
+    order = [references.short_citation(k) for k in references._sorted(references.REFERENCES)]
+    assert order.index("Ba et al. (2016)") < order.index("Lin et al. (2014)") < order.index("Long et al. (2015)")
+    surnames = [references.sort_key(k)[0] for k in references._sorted(references.REFERENCES)]
+    assert surnames == sorted(surnames) and surnames[0] == "ba"
