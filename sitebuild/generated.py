@@ -41,6 +41,7 @@ MARKER = re.compile(r"^<!--\s*generated:\s*([\w.-]+)\s*-->\s*$", re.MULTILINE)
 # as docs/generated/tables/NAME.md.
 STORED = {
     "architectures": "sitebuild.tables:architecture_table",
+    "vgg-macs-by-resolution": "sitebuild.tables:vgg_macs_by_resolution",
     "lenet-summary": "sitebuild.tables:lenet_summary",
     "output-size-examples": "sitebuild.tables:output_size_examples",
     "dice-examples": "sitebuild.tables:dice_examples",

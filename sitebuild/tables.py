@@ -17,7 +17,7 @@ from demos.imageops import output_size  # the function the live demos run
 
 from lecture_models.metrics import dice_score
 from lecture_models.models import alexnet, googlenet, lenet5, resnet18, resnet50, vgg16
-from lecture_models.spanish import NNBSP, integer, number
+from lecture_models.spanish import NNBSP, integer, number, percent
 from lecture_models.summary import summary, weighted_depth
 
 # name, builder, year it appeared (contest or first arXiv version), input (C, H, W),
@@ -100,6 +100,43 @@ def architecture_table() -> str:
         # The definitions are for reading: a slide shows the table, the presenter view these.
         "{ .reading-only }",
     ]
+    return "\n".join(lines)
+
+
+def vgg_macs_by_resolution_rows() -> list[dict]:
+    """VGG-16's parameters and MACs grouped by the side of the maps each layer writes.
+
+    Why: the lecture says where VGG's compute is; the numbers must come from the model.
+    Convolutions are grouped by their output side (224, 112, 56, 28, 14), the three
+    linear layers as "dense". Built on the meta device like `architecture_rows`.
+    """
+    with torch.device("meta"):
+        model = vgg16()
+    s = summary(model, (3, 224, 224))
+    groups: dict = {}
+    for row in s.rows:
+        if row.type not in ("Conv2d", "Linear"):
+            continue
+        key = row.output_shape[-1] if row.type == "Conv2d" else "dense"
+        g = groups.setdefault(key, {"side": key, "layers": 0, "params": 0, "macs": 0})
+        g["layers"] += 1
+        g["params"] += row.params
+        g["macs"] += row.macs
+    rows = list(groups.values())
+    for g in rows:
+        g["macs_share"] = g["macs"] / s.total_macs
+        g["params_share"] = g["params"] / s.total_params
+    return rows
+
+
+def vgg_macs_by_resolution() -> str:
+    """Markdown table: VGG-16's layers, parameters and MACs per resolution (lecture 4)."""
+    lines = ["| Mapas | Capas | Parámetros | % de los parámetros | MACs | % de los MACs |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for g in vgg_macs_by_resolution_rows():
+        label = "densas" if g["side"] == "dense" else f"{g['side']}×{g['side']}"
+        lines.append(f"| {label} | {g['layers']} | {integer(g['params'])} | "
+                     f"{percent(g['params_share'])} | {_format_millions(g['macs'])} | {percent(g['macs_share'])} |")
     return "\n".join(lines)
 
 

@@ -18,7 +18,9 @@ from lecture_models.models import (
 )
 from lecture_models.models.googlenet import GoogLeNetOutputs
 from lecture_models.summary import format_markdown, summary, weighted_depth
-from sitebuild.tables import architecture_rows, architecture_table
+from sitebuild.tables import (
+    architecture_rows, architecture_table, vgg_macs_by_resolution, vgg_macs_by_resolution_rows,
+)
 
 tvm = torchvision.models
 NNBSP = "\u202f"
@@ -112,6 +114,31 @@ def test_googlenet_aux_logits_match_torchvision_in_training_mode():
         torch.testing.assert_close(a, b, atol=1e-4, rtol=0)
     ours.eval()
     assert ours(x).shape == (2, 1000)  # no auxiliary outputs at inference
+
+
+def test_googlenet_transform_input_matches_torchvision():
+    """torchvision's pretrained GoogLeNet re-normalises its input (transform_input=True, set
+    whenever weights= is given); with the flag, ours gives the same logits on the same weights.
+    A random GoogLeNet's logits hardly depend on the input, so the first block's output is
+    compared too: there the flag's effect is large."""
+    torch.manual_seed(0)
+    ref = tvm.googlenet(aux_logits=False, init_weights=False, transform_input=True).eval()
+    with torch.no_grad():
+        _randomise_batchnorm(ref)
+    models = {"ref": ref, "ours": googlenet(transform_input=True).eval(), "plain": googlenet().eval()}
+    stem = {}
+    for name, m in models.items():
+        if m is not ref:
+            m.load_state_dict(ref.state_dict(), strict=True)
+        m.conv1.register_forward_hook(lambda mod, inp, out, name=name: stem.__setitem__(name, out))
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        logits = {name: m(x) for name, m in models.items()}
+    torch.testing.assert_close(stem["ours"], stem["ref"], atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(logits["ours"], logits["ref"], atol=1e-6, rtol=0)
+    assert (stem["plain"] - stem["ref"]).abs().max() > 0.1 * stem["ref"].abs().max()  # the flag matters
+    with pytest.raises(ValueError, match="transform_input"):
+        googlenet(in_channels=1, transform_input=True)
 
 
 # builder, typical input (C, H, W), default number of classes
@@ -279,3 +306,23 @@ def test_architecture_table():
     for n in ("61 706", "61 100 840", "138 357 544", "6 624 904", "11 689 512", "25 557 032"):
         assert n.replace(" ", NNBSP) in table
     assert "11×11, 5×5, 3×3" in table
+
+
+def test_vgg16_compute_sits_at_56_and_28_not_at_224():
+    """Lecture 4's VGG table: per resolution, MACs by hand (n² · C_out · C_in · 9) and shares."""
+    rows = {r["side"]: r for r in vgg_macs_by_resolution_rows()}
+    assert list(rows) == [224, 112, 56, 28, 14, "dense"]
+    convs = {224: [(3, 64), (64, 64)], 112: [(64, 128), (128, 128)], 56: [(128, 256)] + [(256, 256)] * 2,
+             28: [(256, 512)] + [(512, 512)] * 2, 14: [(512, 512)] * 3}
+    for side, layers in convs.items():
+        assert rows[side]["layers"] == len(layers)
+        assert rows[side]["macs"] == sum(side * side * c_out * c_in * 9 for c_in, c_out in layers)
+    assert rows["dense"]["macs"] == 25_088 * 4096 + 4096 * 4096 + 4096 * 1000
+    assert math.isclose(sum(r["macs_share"] for r in rows.values()), 1.0, rel_tol=1e-12)
+    assert math.isclose(sum(r["params_share"] for r in rows.values()), 1.0, rel_tol=1e-12)
+    shares = {k: round(100 * r["macs_share"], 1) for k, r in rows.items()}
+    assert shares == {224: 12.5, 112: 17.9, 56: 29.9, 28: 29.9, 14: 9.0, "dense": 0.8}
+    assert max(shares, key=shares.get) in (56, 28) and shares[56] + shares[28] > 55
+    assert rows["dense"]["params_share"] > 0.85  # the parameters are in the dense layers
+    table = vgg_macs_by_resolution()
+    assert "| 56×56 | 3 |" in table and "29,9\u00a0%" in table and "| densas | 3 |" in table
