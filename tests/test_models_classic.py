@@ -116,6 +116,31 @@ def test_googlenet_aux_logits_match_torchvision_in_training_mode():
     assert ours(x).shape == (2, 1000)  # no auxiliary outputs at inference
 
 
+def test_googlenet_transform_input_matches_torchvision():
+    """torchvision's pretrained GoogLeNet re-normalises its input (transform_input=True, set
+    whenever weights= is given); with the flag, ours gives the same logits on the same weights.
+    A random GoogLeNet's logits hardly depend on the input, so the first block's output is
+    compared too: there the flag's effect is large."""
+    torch.manual_seed(0)
+    ref = tvm.googlenet(aux_logits=False, init_weights=False, transform_input=True).eval()
+    with torch.no_grad():
+        _randomise_batchnorm(ref)
+    models = {"ref": ref, "ours": googlenet(transform_input=True).eval(), "plain": googlenet().eval()}
+    stem = {}
+    for name, m in models.items():
+        if m is not ref:
+            m.load_state_dict(ref.state_dict(), strict=True)
+        m.conv1.register_forward_hook(lambda mod, inp, out, name=name: stem.__setitem__(name, out))
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        logits = {name: m(x) for name, m in models.items()}
+    torch.testing.assert_close(stem["ours"], stem["ref"], atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(logits["ours"], logits["ref"], atol=1e-6, rtol=0)
+    assert (stem["plain"] - stem["ref"]).abs().max() > 0.1 * stem["ref"].abs().max()  # the flag matters
+    with pytest.raises(ValueError, match="transform_input"):
+        googlenet(in_channels=1, transform_input=True)
+
+
 # builder, typical input (C, H, W), default number of classes
 TYPICAL = [
     (lenet5, (1, 28, 28), 10), (lenet5, (1, 32, 32), 10), (alexnet, (3, 224, 224), 1000),

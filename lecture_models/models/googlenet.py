@@ -14,8 +14,11 @@ Differences of torchvision's version (followed here so weights transfer exactly)
   with the ported weights); its attribute is still called branch3;
 - the auxiliary classifiers (aux1 on inception4a, aux2 on inception4d, used only during
   training to help gradients reach early layers) are off by default here;
-- torchvision's `transform_input` (re-normalising ImageNet inputs for the ported weights)
-  is left out: feed inputs normalised the way you train.
+- `transform_input` as in torchvision: the ported ImageNet weights were trained on inputs
+  scaled to [-1, 1] (x * 2 - 1 of the [0, 1] image), so with transform_input=True the network
+  turns an input normalised the usual ImageNet way (mean and std per channel) into that scale
+  first. torchvision's googlenet(weights=...) switches it on by itself; loading those weights
+  into ours, pass transform_input=True, or the predictions differ. Off by default, as there.
 """
 
 from typing import NamedTuple, Optional
@@ -27,6 +30,8 @@ import torch.nn.functional as F
 from ._checks import check_image_batch, check_positive_int
 
 MIN_SIZE = 15  # smallest input that every pooling stage still accepts
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 class BasicConv2d(nn.Module):
@@ -98,10 +103,13 @@ class GoogLeNet(nn.Module):
     """Stem (7x7, 1x1, 3x3 convs) => 9 Inception modules => global average pool => fc."""
 
     def __init__(self, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False,
-                 dropout: float = 0.2, dropout_aux: float = 0.7):
+                 transform_input: bool = False, dropout: float = 0.2, dropout_aux: float = 0.7):
         super().__init__()
+        if transform_input and in_channels != 3:
+            raise ValueError(f"transform_input re-normalises the three ImageNet channels; got in_channels={in_channels}")
         self.in_channels = in_channels
         self.aux_logits = aux_logits
+        self.transform_input = transform_input
         # shapes for a 224x224 input
         self.conv1 = BasicConv2d(in_channels, 64, kernel_size=7, stride=2, padding=3)  # (B, 64, 112, 112)
         self.maxpool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)  # (B, 64, 56, 56)
@@ -143,8 +151,17 @@ class GoogLeNet(nn.Module):
                 nn.init.ones_(m.weight)
                 nn.init.zeros_(m.bias)
 
+    def _transform_input(self, x: torch.Tensor) -> torch.Tensor:
+        """ImageNet normalisation (mean, std per channel) -> (x - 0.5) / 0.5, torchvision's arithmetic."""
+        if not self.transform_input:
+            return x
+        mean = torch.tensor(IMAGENET_MEAN, dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
+        std = torch.tensor(IMAGENET_STD, dtype=x.dtype, device=x.device).view(1, 3, 1, 1)
+        return x * (std / 0.5) + (mean - 0.5) / 0.5
+
     def forward(self, x: torch.Tensor):
         check_image_batch(x, model="GoogLeNet", in_channels=self.in_channels, min_size=MIN_SIZE)
+        x = self._transform_input(x)
         x = self.maxpool1(self.conv1(x))  # (B, 64, 56, 56)
         x = self.maxpool2(self.conv3(self.conv2(x)))  # (B, 192, 28, 28)
         x = self.maxpool3(self.inception3b(self.inception3a(x)))  # (B, 480, 14, 14)
@@ -162,10 +179,11 @@ class GoogLeNet(nn.Module):
 
 
 def googlenet(*, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False,
-              dropout: float = 0.2, dropout_aux: float = 0.7) -> GoogLeNet:
+              transform_input: bool = False, dropout: float = 0.2, dropout_aux: float = 0.7) -> GoogLeNet:
     """GoogLeNet / Inception v1 as in torchvision; with aux_logits=True, training mode
-    returns GoogLeNetOutputs(logits, aux_logits2, aux_logits1)."""
+    returns GoogLeNetOutputs(logits, aux_logits2, aux_logits1). Pass transform_input=True with
+    torchvision's ImageNet weights, as torchvision's googlenet(weights=...) does."""
     check_positive_int("num_classes", num_classes)
     check_positive_int("in_channels", in_channels)
     return GoogLeNet(num_classes=num_classes, in_channels=in_channels, aux_logits=aux_logits,
-                     dropout=dropout, dropout_aux=dropout_aux)
+                     transform_input=transform_input, dropout=dropout, dropout_aux=dropout_aux)
