@@ -139,7 +139,7 @@ def test_encode_decode_round_trip_is_exact():
 def test_there_are_the_exercises_of_the_issue():
     assert len(IDS) >= 15
     assert {"conv2d", "neuron", "output_size", "max_pool", "softmax_ce", "conv_params", "receptive_field",
-            "random_crop", "dice_iou", "conv_transpose", "ddpm_forward", "cfg_guidance",
+            "random_resized_crop", "dice_iou", "conv_transpose", "ddpm_forward", "cfg_guidance",
             "attention", "info_nce", "patch_embedding"} <= set(IDS)
     conv = build.spec("conv2d")
     assert conv["function"] == "conv2d"

@@ -16,7 +16,9 @@ y_{ij} = \sum_{a,b} k_{ab}\, \tilde{x}_{\,i s + a,\; j s + b},
 $$
 
 donde $\tilde x$ es `x` con el relleno y $s$ el paso. La salida mide
-$\lfloor (H + 2p - k_h)/s \rfloor + 1$ de alto (y lo mismo a lo ancho).
+$\lfloor (H + 2p - k_h)/s \rfloor + 1$ de alto y
+$\lfloor (W + 2p - k_w)/s \rfloor + 1$ de ancho: ni la imagen ni el núcleo tienen por qué
+ser cuadrados.
 """
 
 STARTER = '''import numpy as np

@@ -9,7 +9,8 @@ STATEMENT = r"""
 Escribe `conv_transpose2d(x, k, stride=1)` para un mapa 2-D `x` y un núcleo 2-D `k`:
 cada valor $x_{ij}$ multiplica una copia del núcleo, que se **suma** a la salida con su
 esquina en la fila $i s$ y la columna $j s$ ($s$ el paso). Donde las copias se solapan,
-se suman. La salida mide $(H - 1)\,s + k_h$ de alto (y lo mismo a lo ancho). Con
+se suman. La salida mide $(H - 1)\,s + k_h$ de alto y $(W - 1)\,s + k_w$ de ancho
+($H \times W$ la entrada, $k_h \times k_w$ el núcleo; no tienen por qué ser cuadrados). Con
 $x = \begin{bmatrix} 0 & 1 \\ 2 & 3 \end{bmatrix}$ y
 $k = \begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}$ da
 $\begin{bmatrix} 0 & 1 & 2 \\ 2 & 10 & 10 \\ 6 & 17 & 12 \end{bmatrix}$. La referencia es

@@ -1,4 +1,4 @@
-"""dice_iou: Dice (lecture_models.metrics, the one the U-Net figures use) and IoU of two masks."""
+"""dice_iou: Dice and IoU of two masks, referenced by confusion counts (TP, FP, FN) in torch."""
 
 import numpy as np
 
@@ -8,7 +8,8 @@ OUTPUTS = ["dice", "iou"]
 
 STATEMENT = r"""
 Escribe `dice_iou(pred, target)` para dos máscaras binarias de la misma forma (arreglos
-de `bool`). Devuelve `dice, iou`:
+de `bool`; $A$ son los píxeles a `True` de `pred` y $B$ los de `target`). Devuelve
+`dice, iou`:
 
 $$
 \text{Dice} = \frac{2\,|A \cap B|}{|A| + |B|}, \qquad
@@ -16,8 +17,10 @@ $$
 $$
 
 Si las dos máscaras están vacías las dos medidas no están definidas: devuelve
-`float("nan")` en ambas (como `lecture_models.metrics.dice_score`, que es la referencia
-del Dice; la del IoU la calcula PyTorch con `&` y `|` sobre tensores).
+`float("nan")` en ambas. La referencia cuenta con PyTorch los verdaderos positivos
+($TP$), los falsos positivos ($FP$) y los falsos negativos ($FN$): $|A \cap B| = TP$,
+$|A| + |B| = 2\,TP + FP + FN$ y $|A \cup B| = TP + FP + FN$; su Dice coincide con el de
+`lecture_models.metrics.dice_score`, el de las figuras de la U-Net.
 """
 
 STARTER = '''import numpy as np
@@ -68,12 +71,23 @@ def cases():
 
 
 def reference(pred, target):
+    """From the confusion counts (TP, FP, FN), not from |A|, |B| and |A ∩ B| as the
+    solution: Dice = 2TP / (2TP + FP + FN), IoU = TP / (TP + FP + FN). The course's
+    `dice_score` (the U-Net figures' metric) must agree."""
+    import math
+
     import torch
 
     from lecture_models.metrics import dice_score
 
     p, t = torch.from_numpy(pred), torch.from_numpy(target)
-    dice = float(dice_score(p.long(), t.long(), num_classes=2)[1].double())
-    union = int((p | t).sum())
-    iou = float("nan") if union == 0 else int((p & t).sum()) / union
+    tp = int(torch.logical_and(p, t).sum())
+    fp = int(torch.logical_and(p, torch.logical_not(t)).sum())
+    fn = int(torch.logical_and(torch.logical_not(p), t).sum())
+    if tp + fp + fn == 0:  # both empty: 0/0
+        dice = iou = float("nan")
+    else:
+        dice, iou = 2 * tp / (2 * tp + fp + fn), tp / (tp + fp + fn)
+    course = float(dice_score(p.long(), t.long(), num_classes=2)[1].double())
+    assert (math.isnan(dice) and math.isnan(course)) or math.isclose(dice, course, rel_tol=1e-6), (dice, course)
     return [dice, iou]

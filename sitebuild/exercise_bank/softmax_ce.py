@@ -17,8 +17,18 @@ p_{ic} = \frac{e^{z_{ic} - m_i}}{\sum_{c'} e^{z_{ic'} - m_i}}, \quad m_i = \max_
 \qquad L = -\frac{1}{N}\sum_i \log p_{i,\,t_i} .
 $$
 
-Restar el máximo no cambia el resultado, pero evita que `np.exp` desborde con
-puntuaciones grandes. Las referencias son `torch.softmax` y `F.cross_entropy`.
+Es el **truco log-sum-exp**: restar a cada fila su máximo $m_i$ no cambia el resultado,
+
+$$
+\log \sum_c e^{z_{ic}} = m_i + \log \sum_c e^{z_{ic} - m_i},
+$$
+
+pero todos los exponentes quedan $\le 0$ y `np.exp` ya no desborda. La fórmula de los
+libros, $e^{z_{ic}} / \sum_{c'} e^{z_{ic'}}$, escrita tal cual, da `inf / inf = nan` en el
+caso «puntuaciones enormes» (logits de 1000) y no pasa. Calcula también
+$\log p_{i,t_i} = z_{i,t_i} - m_i - \log \sum_c e^{z_{ic} - m_i}$ directamente, sin
+tomar el logaritmo de una probabilidad que puede redondearse a $0$. Las referencias son
+`torch.softmax` y `F.cross_entropy`.
 """
 
 STARTER = '''import numpy as np
@@ -43,7 +53,9 @@ def softmax_cross_entropy(logits, target):
 '''
 
 HINTS = [
-    "`np.exp(1000.0)` es `inf`: resta a cada fila su máximo antes de la exponencial (`keepdims=True` ayuda).",
+    "Truco log-sum-exp: $\\log \\sum_c e^{z_c} = m + \\log \\sum_c e^{z_c - m}$ con $m = \\max_c z_c$. "
+    "`np.exp(1000.0)` es `inf`, así que resta a cada fila su máximo antes de la exponencial "
+    "(`logits.max(axis=1, keepdims=True)`).",
     "La probabilidad de la clase correcta de cada fila es `probs[np.arange(N), target]`.",
     "Para que el logaritmo no dé `-inf`, calcula $\\log p$ directamente: $z - m - \\log \\sum e^{z - m}$.",
 ]
@@ -51,6 +63,10 @@ HINTS = [
 KNOWN_WRONG = [  # the textbook formula, without subtracting the maximum
     {"code": STARTER.replace("    loss = 0.0\n", "    loss = -np.log(probs[np.arange(len(target)), target]).mean()\n"),
      "message": "Caso «puntuaciones enormes» (logits de forma (2, 3), target de forma (2,)): «probs»: en la posición (0, 0) tu resultado vale nan"},
+    # the maximum subtracted, but the log of a probability that underflowed to 0
+    {"replace": ("loss = -log_probs[np.arange(len(target)), target].mean()",
+                 "loss = -np.log(probs[np.arange(len(target)), target]).mean()"),
+     "message": "Caso «puntuaciones enormes» (logits de forma (2, 3), target de forma (2,)): «loss»: devolvió inf"},
 ]
 
 
