@@ -76,7 +76,7 @@ LABELS = {
     "flip": "volteo horizontal",
     "brightness": "brillo/contraste",
     "noise": "ruido gaussiano",
-    "cutout": "borrado aleatorio (cutout)",
+    "cutout": "cutout (cuadrado a ceros)",
 }
 
 
