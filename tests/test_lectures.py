@@ -236,7 +236,11 @@ def _articles_without_code(site_dir, skip=()):
 
 
 def _slide_count(article) -> int:
-    """Python port of splitSlides in docs/assets/js/slides.js: a slide starts at each
+    return len(_slide_groups(article))
+
+
+def _slide_groups(article) -> list[list]:
+    """Python port of splitSlides in docs/assets/js/slides/split.js: a slide starts at each
     top-level h2 or hr.slide-break; the h1 and its first paragraph (plus notes) form the title."""
     from bs4 import NavigableString, Tag
 
@@ -264,7 +268,7 @@ def _slide_count(article) -> int:
         elif title and node.name == "p":
             title_para = True
         groups[-1].append(node)
-    return len(groups)
+    return groups
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.name)
@@ -278,6 +282,98 @@ def test_lecture_has_minutes_and_a_timing_plan(path):
     plan = re.search(rf"Plan de {minutes} minutos:(.*?)(?:\n\n|\Z)", first_notes.group(1), flags=re.S).group(1)
     parts = [int(n) for n in re.findall(r"\((\d+)\)", plan)]
     assert sum(parts) == minutes, f"{path.name}: the timing plan adds up to {sum(parts)}, not {minutes}"
+
+
+# What a slide costs in class: about a minute to present; a live demo 3 minutes more (run,
+# looked at and discussed, a demo slide takes 3-4 minutes in all). Title, exercises and
+# references are not presented. No slack: this counts only the time to show and say each
+# slide, not the board work and questions a segment also holds, so a segment's minutes
+# must at least cover it (the plan's margin is its own, in its minutes).
+SLIDE_MINUTES, DEMO_MINUTES, SEGMENT_SLACK = 1, 3, 0
+NOT_PRESENTED = ("Ejercicios", "Referencias")
+# Lectures whose plan names the slide that opens each segment: «Título» (minutes).
+ANCHORED_PLANS = ("01", "02", "03", "04")
+
+
+def _slide_plan(article) -> list[tuple[str, int]]:
+    """(label, live demos) of every slide from the first `##` on, as the presenter meets them
+    (the title comes before it); a demo hidden on slides (reading-only) or in a closed
+    collapsible does not count."""
+    from bs4 import Tag
+
+    slides, last = [], None
+    for group in _slide_groups(article):
+        head = next((n for n in group if isinstance(n, Tag) and n.name == "h2"), None)
+        if head is None and last is None:
+            continue  # the title slide and anything before the first `##`
+        if head is not None:
+            last = " ".join(head.get_text().replace("¶", "").split())
+        label = last if head is not None else f"{last} (cont.)"
+        demos = 0
+        for node in group:
+            if not isinstance(node, Tag):
+                continue
+            found = [node] if node.name == "div" and "demo" in node.get("class", []) else node.select("div.demo")
+            for demo in found:
+                hidden = demo.find_parent(class_="reading-only") or "reading-only" in demo.get("class", [])
+                closed = any(d.name == "details" and not d.has_attr("open") for d in demo.parents)
+                demos += not (hidden or closed)
+        slides.append((label, demos))
+    return slides
+
+
+def _plan_segments(text: str) -> list[tuple[str | None, int]]:
+    """The opening notes' plan as (anchor slide title or None, minutes) per segment."""
+    minutes = _front_matter(text)["minutes"]
+    notes = re.search(r'\?\?\? notes "Notas del ponente"\n((?:    .*\n|\n)+)', text).group(1)
+    plan = re.search(rf"Plan de {minutes} minutos:(.*?)(?:\n\n|\Z)", notes, flags=re.S).group(1)
+    plan = " ".join(plan.split())
+    segments = []
+    for part in re.findall(r"(.*?)\((\d+)\)", plan):
+        anchor = re.match(r"[;.,\s]*(?:y\s+)?«([^»]+)»", part[0])
+        title = anchor and re.sub(r"[*`]", "", anchor.group(1)).rstrip("…").strip()
+        segments.append((title or None, int(part[1])))
+    return segments
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.name)
+def test_timing_plan_fits_its_slides_and_demos(site_dir, path):
+    """Slides × 1 min + live demos × 3 min fit the lecture's minutes and, where the plan names
+    the slide that opens each segment, every segment's minutes."""
+    text = path.read_text(encoding="utf-8")
+    minutes = _front_matter(text)["minutes"]
+    page = site_dir / "lectures" / path.stem / "index.html"
+    slides = [(label, d) for label, d in _slide_plan(_article(page.read_text(encoding="utf-8")))
+              if not label.startswith(NOT_PRESENTED)]
+    cost = lambda part: sum(SLIDE_MINUTES + DEMO_MINUTES * d for _, d in part)
+    assert cost(slides) <= minutes, f"{path.name}: {cost(slides)} minutes of slides and demos in a {minutes}-minute lecture"
+    segments = _plan_segments(text)
+    if path.name[:2] not in ANCHORED_PLANS:
+        return
+    labels = [label for label, _ in slides]
+    starts = []
+    for anchor, _ in segments:
+        assert anchor, f"{path.name}: every segment of the plan must open with «the title of its first slide»"
+        # the first slide after the previous segment's start whose title begins with the anchor
+        after = starts[-1] + 1 if starts else 0
+        hits = [i for i, label in enumerate(labels) if i >= after and label.startswith(anchor)
+                and not label.endswith("(cont.)")]
+        assert hits, f"{path.name}: the plan's «{anchor}» names no slide after the previous segment's"
+        starts.append(hits[0])
+    assert starts[0] == 0, f"{path.name}: the plan's first segment must start at the first slide, «{labels[0]}»"
+    over = []
+    for k, (anchor, planned) in enumerate(segments):
+        part = slides[starts[k]:starts[k + 1] if k + 1 < len(starts) else len(slides)]
+        if cost(part) > planned + SEGMENT_SLACK:
+            over.append(f"«{anchor}»: {len(part)} slides, {sum(d for _, d in part)} demos = {cost(part)} min in {planned}")
+    assert not over, f"{path.name}: segments that do not fit their minutes:\n" + "\n".join(over)
+
+
+def test_plan_parser_reads_anchors_and_minutes():
+    text = ('---\nminutes: 30\n---\n\n# T\n\nIntro.\n\n??? notes "Notas del ponente"\n    Objetivo.\n\n'
+            '    Plan de 30 minutos: «Primera» la idea (10); «*Segunda*…» la\n    demo (15) y «Tercera» cierre (5).\n')
+    assert _plan_segments(text) == [("Primera", 10), ("Segunda", 15), ("Tercera", 5)]
+    assert _plan_segments(text.replace("«*Segunda*…» ", "")) == [("Primera", 10), (None, 15), ("Tercera", 5)]
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.name)
