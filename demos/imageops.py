@@ -403,7 +403,7 @@ KERNELS: dict[str, FloatArray] = {
     "sobel_x": _preset([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
     "sobel_y": _preset([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]),
     "emboss": _preset([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
-    # The three filters that find the parts of an X in lecture 004.
+    # Los tres filtros que encuentran las partes de una X.
     "x_diag_down": _preset([[1, -1, -1], [-1, 1, -1], [-1, -1, 1]]),
     "x_center": _preset([[1, -1, 1], [-1, 1, -1], [1, -1, 1]]),
     "x_diag_up": _preset([[-1, -1, 1], [-1, 1, -1], [1, -1, -1]]),

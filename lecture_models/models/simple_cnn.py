@@ -1,4 +1,4 @@
-"""The small CNN of the course's Keras examples (seed 001), written in PyTorch.
+"""The small CNN of lecture 3's Keras example, written in PyTorch.
 
 Two 3x3 convolutions (32 and 64 filters, no padding) each followed by ReLU and 2x2 max
 pooling, then dropout and three dense layers (256, 128, classes). Keras' `Dense(10,
@@ -49,7 +49,7 @@ class SimpleCNN(nn.Module):
 
 
 def simple_cnn(*, num_classes: int = 10, in_channels: int = 1, image_size: int = 28) -> SimpleCNN:
-    """The course's small Keras CNN (seed 001) in PyTorch; 462,858 parameters on MNIST."""
+    """Lecture 3's small Keras CNN in PyTorch; 462,858 parameters on MNIST."""
     check_positive_int("num_classes", num_classes)
     check_positive_int("in_channels", in_channels)
     check_positive_int("image_size", image_size)
