@@ -140,7 +140,7 @@ def test_there_are_the_exercises_of_the_issue():
     assert len(IDS) >= 15
     assert {"conv2d", "neuron", "output_size", "max_pool", "softmax_ce", "conv_params", "receptive_field",
             "random_resized_crop", "dice_iou", "conv_transpose", "ddpm_forward", "cfg_guidance",
-            "attention", "info_nce", "patch_embedding"} <= set(IDS)
+            "attention", "info_nce", "patch_embedding", "residual_block", "grad_cam"} <= set(IDS)
     conv = build.spec("conv2d")
     assert conv["function"] == "conv2d"
     assert "def conv2d(x, k, stride=1, padding=0):" in conv["starter"]
@@ -200,6 +200,120 @@ def test_lecture9_references_match_hand_counts_and_the_statement():
     exec(exercises.load("patch_embedding").SOLUTION, namespace)
     with pytest.raises(ValueError, match="múltiplos de 16"):
         namespace["patch_embedding"](np.zeros((3, 32, 30)), np.zeros((4, 3, 16, 16)), np.zeros(4), 16)
+
+
+def _case(exercise_id: str, name: str) -> tuple[dict, object]:
+    """(args, PyTorch's stored answer) of one named case."""
+    case = next(c for c in build.spec(exercise_id)["cases"] if c["name"] == name)
+    return grader.decode(case["args"]), grader.decode(case["expected"])
+
+
+def test_statements_give_both_output_sizes_and_the_log_sum_exp_trick():
+    """Non-square cases need the width formula too; the stable softmax is named and shown."""
+    assert r"\lfloor (W + 2p - k_w)/s \rfloor + 1$ de ancho" in exercises.load("conv2d").STATEMENT
+    assert r"$(W - 1)\,s + k_w$ de ancho" in exercises.load("conv_transpose").STATEMENT
+    for exercise_id in ("conv2d", "conv_transpose"):
+        shapes = [grader.decode(c["expected"]).shape for c in build.spec(exercise_id)["cases"]]
+        assert any(h != w for h, w in shapes), exercise_id
+    softmax = exercises.load("softmax_ce")
+    assert "log-sum-exp" in softmax.STATEMENT and "«puntuaciones enormes»" in softmax.STATEMENT
+    assert any("log-sum-exp" in hint and r"\log \sum_c e^{z_c - m}" in hint for hint in softmax.HINTS)
+
+
+def test_dice_iou_and_resized_crop_references_by_hand():
+    """Dice and IoU of the shifted 3×3 square counted by hand (6 shared pixels of 9 + 9);
+    the resized crop of the whole image at its own size is the image; every box was drawn
+    by RandomResizedCrop (sizes and aspects vary, unlike a fixed-size crop), and the
+    output has the size asked for."""
+    (_, (dice, iou)) = _case("dice_iou", "cuadrado desplazado")
+    assert dice == pytest.approx(12 / 18, rel=1e-12) and iou == pytest.approx(6 / 12, rel=1e-12)
+    args, out = _case("random_resized_crop", "toda la imagen, mismo tamaño")
+    np.testing.assert_array_equal(out, args["img"])
+    crop = exercises.load("random_resized_crop")
+    boxes = [c["args"]["box"] for c in crop.cases()]
+    assert len({(h, w) for _, _, h, w in boxes}) == len(boxes) and len({h / w for _, _, h, w in boxes}) > 2
+    for c in build.spec("random_resized_crop")["cases"]:
+        args, out = grader.decode(c["args"]), grader.decode(c["expected"])
+        top, left, h, w = args["box"]
+        oh, ow = args["size"]
+        assert out.shape[:2] == (oh, ow) and out.dtype == np.uint8
+        # PyTorch's nearest is the statement's floor(i·h/H'): checked on every case
+        rows, cols = np.arange(oh) * h // oh, np.arange(ow) * w // ow
+        np.testing.assert_array_equal(out, args["img"][top:top + h, left:left + w][rows][:, cols])
+
+
+def test_residual_block_reference_is_the_course_block_in_eval_mode():
+    """Every stored answer is lecture_models' BasicBlock in eval() with the case's weights;
+    in train() mode (the image's own statistics) the block gives something else, and
+    without ε only the tiny-variance case changes beyond the tolerance."""
+    module = exercises.load("residual_block")
+    for case in build.spec("residual_block")["cases"]:
+        args, expected = grader.decode(case["args"]), grader.decode(case["expected"])
+        a = [args[k] for k in ("x", "w1", "bn1", "w2", "bn2")] + [args.get("stride", 1), args.get("w_sc"), args.get("bn_sc")]
+        np.testing.assert_allclose(module._course_block(*a).numpy(), expected, rtol=1e-12, atol=1e-12)
+        if args["x"].shape[1:] != (1, 1):  # train() needs more than one value per channel
+            assert not np.allclose(module._course_block(*a, train=True).numpy(), expected, rtol=1e-3)
+    no_eps = grader.check(module.SOLUTION.replace("np.sqrt(var + eps)", "np.sqrt(var)"), spec_json("residual_block"))
+    assert [(c["name"], c["ok"]) for c in no_eps["cases"]] == [(c["name"], "ε" not in c["name"]) for c in module.cases()]
+
+
+def test_grad_cam_references_are_the_lectures_grad_cam_on_the_tiny_network():
+    """The hand case: alpha = (0.5, -0.25), map ReLU(0.5 A0 - 0.25 A1) = [[.5, 0, 1], [0, .5, 0]].
+    Each network case: the stored map is what lecture_models.gradcam.grad_cam gives on the
+    real tiny network (hooked on its first ReLU; padding 1 keeps the image's size, so no
+    resampling), and the stored alphas are the autograd gradients' means."""
+    import torch
+
+    from lecture_models.gradcam import grad_cam
+
+    (_, (alpha, cam)) = _case("grad_cam", "a mano")
+    np.testing.assert_allclose(alpha, [0.5, -0.25], rtol=1e-12)
+    np.testing.assert_allclose(cam, [[0.5, 0, 1], [0, 0.5, 0]], rtol=1e-12, atol=1e-15)
+    (_, (alpha, cam)) = _case("grad_cam", "todo en contra")
+    assert (alpha < 0).all() and not cam.any()
+    module = exercises.load("grad_cam")
+    for name, seed, k, h, w, rank in [("red pequeña, clase predicha", 0, 4, 6, 7, 0),
+                                      ("red pequeña, segunda clase", 0, 4, 6, 7, 1),
+                                      ("un solo mapa", 4, 1, 4, 5, 0)]:
+        net, image, target, a, da = module.maps_and_gradients(seed, k, h, w, rank)
+        args, (alpha, cam) = _case("grad_cam", name)
+        np.testing.assert_array_equal(args["A"], a)
+        real, _ = grad_cam(net, net[1], image, target=target)
+        np.testing.assert_allclose(cam, real[0].numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(alpha, torch.from_numpy(da).mean(dim=(1, 2)).numpy(), rtol=1e-12)
+        assert cam.max() == pytest.approx(1.0) and (alpha > 0).any()
+
+
+TYPICAL_MISTAKES = [
+    # (exercise, the solution's line, what a student writes instead, the message must contain)
+    ("residual_block", "np.sqrt(var + eps)", "np.sqrt(var)",
+     "Caso «varianzas acumuladas diminutas (ε cuenta)»"),
+    ("residual_block", "    return gamma * (x - media)",  # training-mode BN: the image's own statistics
+     "    media, var = x.mean(axis=(1, 2), keepdims=True), x.var(axis=(1, 2), keepdims=True)\n    return gamma * (x - media)",
+     "Caso «atajo identidad»"),
+    ("residual_block", "return np.maximum(out + atajo, 0)", "return out + atajo", "Caso «atajo identidad»"),
+    ("grad_cam", "L = np.maximum(np.tensordot(alpha, A, axes=1), 0)", "L = np.tensordot(alpha, A, axes=1)",
+     "Caso «a mano» (A de forma (2, 2, 3), dA de forma (2, 2, 3)): «mapa»: en la posición (0, 1) tu resultado vale -0.75 y debería valer 0"),
+    ("grad_cam", "alpha = dA.mean(axis=(1, 2))", "alpha = A.mean(axis=(1, 2))",
+     "Caso «a mano» (A de forma (2, 2, 3), dA de forma (2, 2, 3)): «alpha»: en la posición (0,) tu resultado vale 0.833333 y debería valer 0.5"),
+    ("softmax_ce", "z = logits - logits.max(axis=1, keepdims=True)", "z = logits",
+     "Caso «puntuaciones enormes» (logits de forma (2, 3), target de forma (2,)): «probs»: en la posición (0, 0) tu resultado vale 0 y debería valer 0.0900306"),
+    ("random_resized_crop", "filas = np.arange(out_h) * h // out_h", "filas = np.round(np.arange(out_h) * h / out_h).astype(int)",
+     "Caso «caja pequeña ampliada» (img de forma (12, 16), box=[1, 3, 4, 4], size=[9, 7]): IndexError: index 4 is out of bounds"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, old, new, fragment", TYPICAL_MISTAKES,
+                         ids=[f"{m[0]}:{m[2][:30]}" for m in TYPICAL_MISTAKES])
+def test_typical_mistakes_fail_naming_the_case_and_both_values(exercise_id, old, new, fragment):
+    """Mistakes written as a student would, not the planted KNOWN_WRONG: each fails, and
+    the message names the case that shows the mistake and, for a wrong value, both values."""
+    module = exercises.load(exercise_id)
+    assert module.SOLUTION.count(old) == 1
+    out = grader.check(module.SOLUTION.replace(old, new), spec_json(exercise_id))
+    assert out["status"] in ("failed", "error") and fragment in out["message"], out["message"]
+    if out["status"] == "failed":
+        assert "tu resultado vale" in out["message"] or "devolvió" in out["message"], out["message"]
 
 
 def test_build_expands_blocks_and_rejects_unknown_or_unplaced_ids():
