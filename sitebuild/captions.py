@@ -1,7 +1,7 @@
 """Provenance of figures and weights rendered at build time, and removal of CDN addresses.
 
 Why: a reader must see how each figure and each network's weights were made ("LeNet-5 ·
-MNIST · 98,4 % test · CPU · 41 s · semilla 0"); the facts live in
+MNIST · 98,4 % en prueba · CPU · 41 s · semilla 0"); the facts live in
 `docs/figures/manifest.json`, built by one builder (lecture_models/figures/provenance.py)
 when `python -m lecture_models figures` runs, and are rendered here, once, by one
 function (`provenance`): into the figures' captions, and into
@@ -26,9 +26,9 @@ CDN_SCRIPT = re.compile(r'<script\b[^>]*\bsrc="(?:https://cdnjs\.cloudflare\.com
 CDN_URL = re.compile(r'https://cdnjs\.cloudflare\.com/[^"\'\s)]*')
 
 METRIC_LABELS = {
-    "test_accuracy": ("exactitud en test", spanish.percent),
+    "test_accuracy": ("exactitud en prueba", spanish.percent),
     "accuracy": ("exactitud", spanish.percent),
-    "test_accuracy_sin_augment": ("exactitud en test sin aumento", spanish.percent),
+    "test_accuracy_sin_augment": ("exactitud en prueba sin aumento", spanish.percent),
     "test_accuracy_con_augment": ("con aumento", spanish.percent),
     "zero_shot_accuracy": ("exactitud sin ejemplos (zero-shot)", spanish.percent),
     "thick_thin_retrieval": ("«grueso»/«fino» bien elegidos", spanish.percent),
@@ -38,7 +38,7 @@ METRIC_LABELS = {
     "test_scenes": ("escenas de prueba", lambda v: spanish.number(v, 0)),
     "mean_dice": ("Dice medio", lambda v: spanish.number(v, 3)),
     "epochs": ("épocas", lambda v: spanish.number(v, 0)),
-    "steps": ("pasos", lambda v: spanish.number(v, 0)),
+    "steps": ("iteraciones", lambda v: spanish.number(v, 0)),
 }
 
 

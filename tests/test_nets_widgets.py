@@ -78,7 +78,7 @@ def test_drawing_a_held_out_digit_gives_pytorchs_class(page, server, site_dir):
     _ready(page, DIGITS)
     # The weights' provenance is the line the site build rendered (sitebuild/captions.py).
     rendered = json.loads((site_dir / "assets/models/provenance.json").read_text(encoding="utf-8"))["lenet"]["text"]
-    assert rendered.startswith("Pesos: lenet.npz") and "exactitud en test" in rendered
+    assert rendered.startswith("Pesos: lenet.npz") and "exactitud en prueba" in rendered
     assert page.locator(f"{DIGITS} .cw-provenance").inner_text() == rendered
     page.fill(f"{DIGITS} input[type=range]", "10")
     pad = page.locator(f"{DIGITS} canvas.cw-drawpad")

@@ -39,7 +39,7 @@ def test_figure_gets_caption_and_provenance(tmp_path):
     out = captions.add_figure_captions(html, manifest)
     assert out.startswith('<figure class="course-figure"><img alt="Curvas"')
     assert "Curvas de LeNet-5" in out
-    assert "exactitud en test 98,4\u00a0%" in out and "41,3\u00a0s" in out and "semilla 0" in out
+    assert "exactitud en prueba 98,4\u00a0%" in out and "41,3\u00a0s" in out and "semilla 0" in out
 
 
 def test_weights_provenance_is_rendered_at_build_time_like_a_caption(tmp_path):
@@ -53,7 +53,7 @@ def test_weights_provenance_is_rendered_at_build_time_like_a_caption(tmp_path):
     out = captions.models_provenance(manifest)
     assert out == {"lenet": {"file": entry["file"], "sha256": entry["sha256"], "text": (
         "Pesos: lenet.npz (119\u00a0KB, float16, sha256 6e160a92395f…), 61\u202f706 parámetros · MNIST · "
-        "exactitud en test 98,8\u00a0% · cpu (2 cores) · 371,4\u00a0s · semilla 0 · commit 66c86ca · "
+        "exactitud en prueba 98,8\u00a0% · cpu (2 cores) · 371,4\u00a0s · semilla 0 · commit 66c86ca · "
         "entrenados con: python -m lecture_models figures --only lenet")}}
     assert captions.provenance(entry) in out["lenet"]["text"]  # the figures' renderer, once
 

@@ -94,14 +94,14 @@ def run(ctx):
     ctx.save_figure(
         "dcgan_samples.png", fig,
         alt=(f"Cuadrícula de {len(marks)} filas por {COLUMNS} columnas de imágenes de 28×28 generadas por una "
-             f"DCGAN. Cada columna usa el mismo vector latente; las filas avanzan del paso 0 (ruido gris) "
-             f"al paso {cfg['steps']}, donde las imágenes {'empiezan a parecer' if ctx.quick else 'parecen'} "
+             f"DCGAN. Cada columna usa el mismo vector latente; las filas avanzan de la iteración 0 (ruido gris) "
+             f"a la {cfg['steps']}, donde las imágenes {'empiezan a parecer' if ctx.quick else 'parecen'} "
              "dígitos manuscritos."),
         caption=(f"Muestras de una DCGAN entrenada en {DATA_NAME}, en {len(marks)} momentos del "
-                 f"entrenamiento ({cfg['steps']} pasos con lotes de {cfg['batch_size']}). "
+                 f"entrenamiento ({cfg['steps']} iteraciones con lotes de {cfg['batch_size']}). "
                  "Los vectores latentes z son los mismos en todas las filas, así que cada columna muestra "
                  "cómo cambia la imagen de un mismo punto del espacio latente. Pérdidas medias de los "
-                 f"últimos {k} pasos: discriminador {style.num(d_last, 2)}, generador {style.num(g_last, 2)}."),
+                 f"últimas {k} iteraciones: discriminador {style.num(d_last, 2)}, generador {style.num(g_last, 2)}."),
         data=DATA_NAME, metrics=metrics,
         extra={"config": dict(cfg, latent_dim=LATENT_DIM, image_size=28, lr=2e-4, betas=[0.5, 0.999]),
                "loss": "BCE con logits (generador no saturante)"})

@@ -74,7 +74,7 @@ def run(ctx):
     extra = {"config": dict(cfg, T=T, schedule="linear", p_uncond=P_UNCOND, ema_decay=0.999,
                             guidance=GUIDANCE, sweep=list(SWEEP), sampler=f"DDIM (eta = 0), {k_steps} pasos")}
     params = f"{sum(p.numel() for p in model.parameters()):,}".replace(",", ".")  # Spanish thousands
-    how = (f"Modelo de difusión condicionado por clase (U-Net de {params} parámetros, {cfg['steps']} pasos "
+    how = (f"Modelo de difusión condicionado por clase (U-Net de {params} parámetros, {cfg['steps']} iteraciones "
            f"de entrenamiento, T = {T}) entrenado en {DATA_NAME}")
     quick_note = " Ejecución rápida: las muestras aún no parecen dígitos." if ctx.quick else ""
 

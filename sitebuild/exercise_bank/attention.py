@@ -15,10 +15,10 @@ $$
 \operatorname{Atención}(Q, K, V) = \operatorname{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V,
 $$
 
-de forma $(\dots, L_q, d_v)$, con la softmax **a lo largo de las claves** (cada fila de
-pesos suma 1). `mask`, si se da, es un arreglo de `bool` que se difunde a
+de forma $(\dots, L_q, d_v)$, con la *softmax* **a lo largo de las claves** (cada fila de
+pesos suma 1). `mask`, si se da, es un *array* de `bool` que se difunde a
 $(\dots, L_q, L_k)$: `True` significa «puede atender» y `False` que esa clave recibe peso
-$0$ (por ejemplo, las posiciones de relleno de una frase corta). Calcula la softmax de
+$0$ (por ejemplo, las posiciones de relleno de una frase corta). Calcula la *softmax* de
 forma estable, restando el máximo de cada fila: las puntuaciones pueden valer miles.
 
 La referencia es `torch.nn.functional.scaled_dot_product_attention`, cuya `attn_mask`

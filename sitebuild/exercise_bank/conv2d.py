@@ -7,7 +7,7 @@ FUNCTION = "conv2d"
 
 STATEMENT = r"""
 Escribe `conv2d(x, k, stride=1, padding=0)`: la **correlación cruzada** de la imagen
-`x` (un arreglo 2-D de alto $H$ y ancho $W$) con el núcleo `k` (2-D, $k_h \times k_w$),
+`x` (un *array* 2-D de alto $H$ y ancho $W$) con el núcleo `k` (2-D, $k_h \times k_w$),
 como la calcula `torch.nn.functional.conv2d`: sin voltear el núcleo, con `padding` ceros
 añadidos en cada borde y saltando `stride` píxeles. Cada valor de la salida es
 

@@ -6,16 +6,17 @@ TITLE = "Difusión: el ruido hacia delante, q(x_t | x_0)"
 FUNCTION = "q_sample"
 
 STATEMENT = r"""
-Escribe `q_sample(x0, t, noise, betas)`: la imagen ruidosa del paso `t` de un DDPM,
+Escribe `q_sample(x0, t, noise, betas)`: la imagen ruidosa de un DDPM en el instante que indica `t`,
 en un solo salto desde la imagen limpia `x0`:
 
 $$
-x_t = \sqrt{\bar\alpha_t}\, x_0 + \sqrt{1 - \bar\alpha_t}\, \varepsilon, \qquad
-\bar\alpha_t = \prod_{s=0}^{t} (1 - \beta_s),
+x = \sqrt{\bar\alpha}\, x_0 + \sqrt{1 - \bar\alpha}\, \varepsilon, \qquad
+\bar\alpha = \prod_{s=0}^{t} (1 - \beta_s),
 $$
 
-con `noise` $= \varepsilon$ (de la misma forma que `x0`), `betas` el vector de la
-planificación y `t` un índice **desde 0**, como en el código del curso. La referencia es
+con `noise` $= \varepsilon$ (de la misma forma que `x0`), `betas` el vector del
+calendario de ruido y `t` un índice **desde 0**, como en el código del curso: `t` es el
+instante $t + 1$ del texto ([notación](../notacion.md#difusion)), y `t = 0` ya lleva ruido. La referencia es
 `NoiseSchedule.q_sample` de `lecture_models.models.diffusion`.
 """
 
@@ -62,7 +63,7 @@ def cases():
         {"name": "t = 0", "args": {"x0": x0, "t": 0, "noise": rng.normal(size=(4, 4)), "betas": betas}},
         {"name": "t = 250", "args": {"x0": x0, "t": 250, "noise": rng.normal(size=(4, 4)), "betas": betas}},
         {"name": "t = 999 (casi solo ruido)", "args": {"x0": x0, "t": 999, "noise": rng.normal(size=(4, 4)), "betas": betas}},
-        {"name": "planificación de 50 pasos", "args": {"x0": rng.uniform(-1, 1, size=(3, 5)), "t": 20,
+        {"name": "calendario de 50 instantes", "args": {"x0": rng.uniform(-1, 1, size=(3, 5)), "t": 20,
                                                        "noise": rng.normal(size=(3, 5)), "betas": _schedule(50).betas.double().numpy()}},
     ]
 

@@ -7,7 +7,7 @@ FUNCTION = "dice_iou"
 OUTPUTS = ["dice", "iou"]
 
 STATEMENT = r"""
-Escribe `dice_iou(pred, target)` para dos máscaras binarias de la misma forma (arreglos
+Escribe `dice_iou(pred, target)` para dos máscaras binarias de la misma forma (*arrays*
 de `bool`; $A$ son los píxeles a `True` de `pred` y $B$ los de `target`). Devuelve
 `dice, iou`:
 

@@ -2,11 +2,11 @@
 
 import numpy as np
 
-TITLE = "Max pooling"
+TITLE = "Agrupación máxima"
 FUNCTION = "max_pool2d"
 
 STATEMENT = r"""
-Escribe `max_pool2d(x, size=2, stride=None)`: el *max pooling* de un mapa 2-D `x` con
+Escribe `max_pool2d(x, size=2, stride=None)`: la agrupación máxima (*max pooling*) de un mapa 2-D `x` con
 ventanas de `size`×`size` que avanzan `stride` píxeles (si `stride` es `None`, igual a
 `size`, como en PyTorch). Las ventanas que no caben enteras se descartan: la salida mide
 $\lfloor (H - \text{size})/\text{stride} \rfloor + 1$ de alto. La referencia es

@@ -61,7 +61,7 @@ HINTS = [
     "Primero recorta: `img[top:top + h, left:left + w]` (el alto va con las filas, el ancho con las columnas).",
     "La fila $i$ de la salida toma la fila $\\lfloor i h / H' \\rfloor$ del recorte: `np.arange(out_h) * h // out_h` "
     "las da todas a la vez (enteros, sin redondeos de coma flotante).",
-    "Con un arreglo de índices, `recorte[filas]` elige filas y `[:, columnas]` después, columnas; "
+    "Con un array de índices, `recorte[filas]` elige filas y `[:, columnas]` después, columnas; "
     "los canales, si los hay, se quedan como están.",
 ]
 

@@ -7,9 +7,9 @@ FUNCTION = "softmax_cross_entropy"
 OUTPUTS = ["probs", "loss"]
 
 STATEMENT = r"""
-Escribe `softmax_cross_entropy(logits, target)`: `logits` es una matriz $N \times C$
+Escribe `softmax_cross_entropy(logits, target)`: `logits` es una matriz $N \times M$
 (una fila de puntuaciones por imagen) y `target` un vector de $N$ clases correctas
-(enteros de $0$ a $C-1$). Devuelve `probs, loss`: la softmax de cada fila y la entropía
+(enteros de $0$ a $M-1$; $M$ clases). Devuelve `probs, loss`: la *softmax* de cada fila y la entropía
 cruzada **media**,
 
 $$
@@ -25,7 +25,7 @@ $$
 
 pero todos los exponentes quedan $\le 0$ y `np.exp` ya no desborda. La fórmula de los
 libros, $e^{z_{ic}} / \sum_{c'} e^{z_{ic'}}$, escrita tal cual, da `inf / inf = nan` en el
-caso «puntuaciones enormes» (logits de 1000) y no pasa. Calcula también
+caso «puntuaciones enormes» (*logits* de 1000) y no pasa. Calcula también
 $\log p_{i,t_i} = z_{i,t_i} - m_i - \log \sum_c e^{z_{ic} - m_i}$ directamente, sin
 tomar el logaritmo de una probabilidad que puede redondearse a $0$. Las referencias son
 `torch.softmax` y `F.cross_entropy`.

@@ -47,7 +47,7 @@ export default {
     const otherFig = h("figure", {class: "cw-figure"}, xtOther, otherCap);
     const xtFig = h("figure", {class: "cw-figure"}, xt, xtCap);
     const plot = h("canvas", {role: "img",
-                              "aria-label": "Programa de ruido: raíz de alfa barra t frente a t, con los pasos DDIM marcados"});
+                              "aria-label": "Calendario de ruido: raíz de alfa barra t frente a t, con los pasos DDIM marcados"});
     const attn = h("canvas", {class: "cw-pixels", role: "img", "aria-label": "Mapa de atención del cuello de botella"});
     const attnCap = h("figcaption", {text: "Atención: pulsa un píxel de x_t"});
     const plotFig = h("figure", {class: "cw-figure"}, plot, h("figcaption", {text: "√ᾱ_t (señal que queda) y los pasos elegidos"}));

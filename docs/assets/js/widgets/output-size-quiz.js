@@ -13,7 +13,7 @@ import {h, uid, guardKeys, coalesce, placeErrors, readNumber, isInterrupted, toR
   const QUESTIONS = [
     ["lenet-conv", "LeNet-5 recibe imágenes de 32×32 y su primera convolución, sin relleno y con paso 1, "
       + "produce mapas de 28×28. ¿De qué tamaño es su núcleo (k)?"],
-    ["lenet-pool", "Después, un pooling con paso 2 reduce esos mapas de 28×28 a 14×14. "
+    ["lenet-pool", "Después, una agrupación con paso 2 reduce esos mapas de 28×28 a 14×14. "
       + "¿De qué tamaño es su ventana (k)?"],
   ];
 

@@ -14,8 +14,8 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
     guardKeys(el);
     const modeId = uid("cw-mode");
     const mode = h("select", {id: modeId},
-      h("option", {value: "max"}, "Máximo (max pooling)"),
-      h("option", {value: "avg"}, "Promedio (average pooling)"));
+      h("option", {value: "max"}, "Agrupación máxima (max pooling)"),
+      h("option", {value: "avg"}, "Agrupación promedio (average pooling)"));
     mode.addEventListener("change", () => update());
     const size = numberControl({label: "Tamaño de la ventana", name: "size", min: 1, max: 6, value: 2, onChange: () => update()});
     const stride = numberControl({label: "Paso (stride)", name: "stride", min: 1, max: 6, value: 2, onChange: () => update()});
@@ -25,7 +25,7 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
     const mIn = canvasFigure("Matriz 4×4", {pixelated: false});
     const mOut = canvasFigure("Resultado", {pixelated: false});
     const pIn = canvasFigure("Foto");
-    const pOut = canvasFigure("Foto tras el pooling");
+    const pOut = canvasFigure("Foto tras la agrupación");
     const result = h("p", {class: "cw-result", "aria-live": "polite"});
     const source = imageSource(rt, el, {
       sample: el.dataset.sample || "chelsea",
@@ -46,7 +46,7 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
     function drawMatrices() {
       const cell = fitCell(el, 8, 0.8);
       drawGrid(mIn.canvas, MATRIX, {cell, label: "Matriz de entrada"});
-      if (matrixOut) drawGrid(mOut.canvas, matrixOut, {cell, decimals: 2, label: "Resultado del pooling"});
+      if (matrixOut) drawGrid(mOut.canvas, matrixOut, {cell, decimals: 2, label: "Resultado de la agrupación"});
     }
     drawMatrices();
     onResize(el, drawMatrices);
@@ -88,8 +88,8 @@ export default {name: "pool-explorer", mount(el, {runtime: rt, ui}) {
         pOut.fig.classList.remove("cw-stale");
         const [oh, ow] = out.shape;
         pOut.canvas.style.width = `${Math.min(100, 100 * ow / img.shape[1])}%`;
-        pOut.cap.textContent = `Foto tras el pooling: ${ow}×${oh} px`;
-        pOut.canvas.setAttribute("aria-label", `Foto tras el pooling, ${ow}×${oh} píxeles`);
+        pOut.cap.textContent = `Foto tras la agrupación: ${ow}×${oh} px`;
+        pOut.canvas.setAttribute("aria-label", `Foto tras la agrupación, ${ow}×${oh} píxeles`);
         el.dataset.photoShape = out.shape.join(",");
       } else if (p.status === "rejected") {
         pOut.fig.classList.add("cw-stale");

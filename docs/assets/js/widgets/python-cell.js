@@ -34,7 +34,7 @@ import {codeEditor} from "./code-editor.js";
   }
 
   const EXAMPLE = [
-    "# img: la foto actual, un arreglo de NumPy (alto × ancho, o alto × ancho × 3)",
+    "# img: la foto actual, un array de NumPy (alto × ancho, o alto × ancho × 3)",
     "# con valores de 0 a 255. Devuelve otra imagen con «return».",
     "gris = img.mean(axis=2) if img.ndim == 3 else img.astype(float)",
     "bordes = np.abs(gris[:, 1:] - gris[:, :-1])  # diferencia entre vecinos horizontales",
@@ -122,7 +122,7 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
           output.canvas.style.width = `${Math.min(100, 100 * ow / img.shape[1])}%`;
           output.cap.textContent = `Resultado: forma (${out.shape.join(", ")}), ${out.dtype}`;
           output.canvas.setAttribute("aria-label", `Imagen devuelta por tu código, ${ow}×${oh} píxeles`);
-          result.textContent = `Tu código devolvió un arreglo ${out.dtype} de forma (${out.shape.join(", ")}) `
+          result.textContent = `Tu código devolvió un array ${out.dtype} de forma (${out.shape.join(", ")}) `
             + `con valores de ${fmt(out.min)} a ${fmt(out.max)}`
             + (out.stretched ? "; se muestra reescalado: mínimo en negro, máximo en blanco." : ".");
           el.dataset.outputShape = out.shape.join(",");
