@@ -47,6 +47,7 @@ def timestep_embedding(t, dim, max_period=10000):
     return torch.cat([torch.sin(args), torch.cos(args)], dim=1)
 
 
+# --8<-- [start:resblock]
 class ResBlock(nn.Module):
     """(GroupNorm => SiLU => conv) twice, the (time + class) embedding added in between, plus a skip path."""
 
@@ -65,6 +66,7 @@ class ResBlock(nn.Module):
         h = h + self.emb(F.silu(emb))[:, :, None, None]
         h = self.conv2(self.dropout(F.silu(self.norm2(h))))
         return self.skip(x) + h
+# --8<-- [end:resblock]
 
 
 class SelfAttention(nn.Module):
