@@ -254,6 +254,7 @@ def test_residual_block_reference_is_the_course_block_in_eval_mode():
         if args["x"].shape[1:] != (1, 1):  # train() needs more than one value per channel
             assert not np.allclose(module._course_block(*a, train=True).numpy(), expected, rtol=1e-3)
     no_eps = grader.check(module.SOLUTION.replace("np.sqrt(var + eps)", "np.sqrt(var)"), spec_json("residual_block"))
+    assert no_eps["status"] == "failed" and no_eps["message"].startswith("Caso «varianzas acumuladas diminutas (ε cuenta)»")
     assert [(c["name"], c["ok"]) for c in no_eps["cases"]] == [(c["name"], "ε" not in c["name"]) for c in module.cases()]
 
 
