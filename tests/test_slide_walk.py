@@ -50,12 +50,19 @@ KNOWN_OFFENDERS: set[tuple[str, str, str]] = {
     ("01-fundamentos", "Compruébalo tú: gradiente analítico frente a numérico", "1024x768"),
     ("01-fundamentos", "Compruébalo tú: gradiente analítico frente a numérico", "1280x720"),
     ("01-fundamentos", "Compruébalo tú: gradiente analítico frente a numérico", "1920x1080"),
-    ("02-convolucion", "Los tres filtros de la X (cont.)", "1280x720"),
-    ("02-convolucion", "Los tres filtros de la X (cont.)", "1920x1080"),
-    ("02-convolucion", "Los tres filtros de la X (cont.)", "1024x768"),
+    ("02-convolucion", "Los tres filtros de la X", "1280x720"),
+    ("02-convolucion", "Los tres filtros de la X", "1920x1080"),
+    ("02-convolucion", "Los tres filtros de la X", "1024x768"),
     ("02-convolucion", "Calcula el campo receptivo", "1280x720"),
     ("02-convolucion", "Calcula el campo receptivo", "1920x1080"),
     ("02-convolucion", "Calcula el campo receptivo", "1024x768"),
+    # Graded exercises on a slide: statement left, editor right, each column held to the
+    # slide and scrolling inside it. These two do not fit yet: the residual block's starter
+    # (17 lines) and, on a 4:3 projector, the InfoNCE statement.
+    ("ejercicios", "Lección 4: el bloque residual", "1024x768"),
+    ("ejercicios", "Lección 4: el bloque residual", "1280x720"),
+    ("ejercicios", "Lección 4: el bloque residual", "1920x1080"),
+    ("ejercicios", "Lección 9: transformers y CLIP (cont.)", "1024x768"),
     # Drawn text still under 16 px (measured px). Diagrams of docs/lectures/diagrams/ at
     # 1024×768 (their labels are sized for 1280×720, tests/test_diagrams.py):
     ("02-convolucion", "Las partes de una X", "1024x768"),  # 02-x-caracteristicas.svg 15.97
@@ -338,9 +345,10 @@ def walk_page(browser, server):
     ctx.close()
 
 
-@pytest.mark.parametrize("lecture", [*LECTURES, "presentar"])
+@pytest.mark.parametrize("lecture", [*LECTURES, "presentar", "ejercicios"])
 def test_every_slide_fits_and_reads_from_the_back(walk_page, server, lecture):
-    path = "presentar/" if lecture == "presentar" else f"lectures/{lecture}/"  # the sample deck too
+    # The sample deck and the graded exercises (a teacher presents them too) as well.
+    path = f"{lecture}/" if lecture in ("presentar", "ejercicios") else f"lectures/{lecture}/"
     rows = walk_lecture(walk_page, server.url + path)
     assert rows, "no slides measured"
     key = lambda r: (lecture, r["label"], r["size"])

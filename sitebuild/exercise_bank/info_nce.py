@@ -20,8 +20,10 @@ que describe la fila $i$ de `txt`, y las demás filas del lote hacen de negativo
    todas las imágenes (filas de $Z^\top$):
 
 $$
-L = \frac{1}{2}\left[-\frac{1}{N}\sum_i \log \frac{e^{z_{ii}}}{\sum_j e^{z_{ij}}}
-\;-\; \frac{1}{N}\sum_j \log \frac{e^{z_{jj}}}{\sum_i e^{z_{ij}}}\right].
+\begin{aligned}
+L = \frac{1}{2}\Big[&-\frac{1}{N}\sum_i \log \frac{e^{z_{ii}}}{\sum_j e^{z_{ij}}} \\
+&-\frac{1}{N}\sum_j \log \frac{e^{z_{jj}}}{\sum_i e^{z_{ij}}}\Big].
+\end{aligned}
 $$
 
 Devuelve un número. Con $\tau$ pequeña las puntuaciones llegan a cientos o miles: calcula

@@ -11,7 +11,10 @@ Escribe `neuron(x, w, b)` para una neurona con activación sigmoide: `x` y `w` s
 vectores de la misma longitud y `b` un número. Devuelve **dos** valores, `y, dy_dw`:
 
 $$
-z = w \cdot x + b, \qquad y = \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad
+z = w \cdot x + b, \qquad y = \sigma(z) = \frac{1}{1 + e^{-z}},
+$$
+
+$$
 \frac{\partial y}{\partial w} = \sigma'(z)\, x = y\,(1 - y)\, x .
 $$
 

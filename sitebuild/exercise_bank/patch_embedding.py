@@ -21,6 +21,8 @@ $p$ = `patch`.
 Devuelve una matriz de $N \times d$, un token por fila, con $N = (H/p)\,(W/p)$. Si $H$ o
 $W$ no son múltiplos de $p$, lanza un `ValueError` con un mensaje que lo diga.
 
+<div class="reading-only" markdown="1">
+
 **Antes de escribir código, calcula las formas.** Dos ejemplos resueltos:
 
 | Imagen $(C, H, W)$ | $p$ | Parches | Números por parche | Salida |
@@ -32,6 +34,8 @@ $W$ no son múltiplos de $p$, lanza un `ValueError` con un mensaje que lo diga.
 
 La referencia es `torch.nn.functional.conv2d` con `stride=patch`, cuya salida
 $(d, H/p, W/p)$ se aplana y se traspone: un ViT calcula sus parches con una convolución.
+
+</div>
 """
 
 STARTER = '''import numpy as np
