@@ -377,3 +377,39 @@ def test_the_gloss_rule(prose, bad):
 def test_the_italics_rule(prose, bad):
     texts = [Text("x.md:1", t, True) for _, t in markdown_prose(prose)]
     assert bool(unitalicised(texts, ["softmax"])) is bad
+
+
+DIFFUSION_STEP = re.compile(r"(?<!\w)(?:el |un |cada |del )?pasos? (?:\$t\$|\$t'\$|t\b)", re.IGNORECASE)
+
+
+def _raw_markdown_lines():
+    """Lines of Markdown prose with their math kept (the instant is written $t$)."""
+    for path in sorted(DOCS.glob("*.md")) + sorted((DOCS / "lectures").glob("*.md")):
+        if path.name in ("glosario.md", "notacion.md"):
+            continue
+        fence = None
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            m = FENCE.match(line)
+            if fence or m:
+                fence = None if fence and line.strip().startswith(fence) else (fence or m.group(1))
+                continue
+            yield f"{path.relative_to(ROOT)}:{n}", re.sub(r"`[^`]*`", " ", line)
+    for path in sorted((DOCS / "notebooks").glob("*.ipynb")):
+        for i, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"], 1):
+            if cell["cell_type"] == "markdown":
+                src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+                for n, line in enumerate(src.splitlines(), 1):
+                    yield f"{path.relative_to(ROOT)}: celda {i}, línea {n}", re.sub(r"`[^`]*`", " ", line)
+
+
+def test_the_diffusion_instant_is_not_a_paso():
+    """docs/notacion.md: the position t in the noise process is «el instante $t$»;
+    «paso» is the stride (and, qualified, the sampler's step)."""
+    found = [f"{where}: «{m.group(0)}» → «instante $t$»" for where, line in _raw_markdown_lines()
+             for m in DIFFUSION_STEP.finditer(line)]
+    assert not found, "\n".join(found)
+
+
+def test_the_instant_rule_catches_paso_t():
+    assert DIFFUSION_STEP.search("recibe la imagen ruidosa, el paso $t$ y la clase")
+    assert not DIFFUSION_STEP.search("recibe el instante $t$; con paso 2 la salida mide la mitad")
