@@ -16,7 +16,10 @@ hacia delante del **bloque residual básico** de ResNet-18/34 para una imagen `x
 $(C, H, W)$, **en inferencia** (`model.eval()`):
 
 $$
-\text{salida} = \operatorname{ReLU}\big(\operatorname{BN}_2(\operatorname{conv}_2(\operatorname{ReLU}(\operatorname{BN}_1(\operatorname{conv}_1(x))))) + \text{atajo}(x)\big).
+\begin{aligned}
+h &= \operatorname{ReLU}\big(\operatorname{BN}_1(\operatorname{conv}_1(x))\big), \\
+\text{salida} &= \operatorname{ReLU}\big(\operatorname{BN}_2(\operatorname{conv}_2(h)) + \text{atajo}(x)\big).
+\end{aligned}
 $$
 
 - `w1` $(C', C, 3, 3)$ y `w2` $(C', C', 3, 3)$ son convoluciones 3×3 con relleno 1 y sin
