@@ -68,7 +68,7 @@ KNOWN_OFFENDERS: set[tuple[str, str, str]] = {
     ("02-convolucion", "Las partes de una X", "1024x768"),  # 02-x-caracteristicas.svg 15.97
     ("03-clasificacion", "Aprendizaje automático frente a aprendizaje profundo", "1024x768"),  # 03-ml-vs-dl.svg 12.3
     ("03-clasificacion", "Anatomía de una CNN de clasificación", "1024x768"),  # 03-flujo-cnn.svg 14.8
-    ("04-arquitecturas", "Batch Normalization", "1024x768"),  # 04-batchnorm.svg 15.4
+    ("04-arquitecturas", "Normalización por lotes (batch normalization)", "1024x768"),  # 04-batchnorm.svg 15.4
     ("05-entrenamiento", "Aprendizaje por transferencia: reutilizar lo aprendido", "1024x768"),  # 05-transfer.svg 15.9
     ("06-segmentacion", "Codificador, decodificador y codificador-decodificador", "1024x768"),  # 06-estructuras.svg 14.2
     ("06-segmentacion", "Qué es (y qué no es) la convolución transpuesta", "1024x768"),  # 06-transpuesta.svg 15.9
