@@ -12,7 +12,7 @@ $(\dots, L_k, d_k)$ (una fila por clave) y `v` forma $(\dots, L_k, d_v)$; los ej
 iniciales (lote, cabezas) pueden ser cualesquiera y se tratan por separado. Devuelve
 
 $$
-\operatorname{Atención}(Q, K, V) = \operatorname{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V,
+\operatorname{Atención}(\mathbf{Q}, \mathbf{K}, \mathbf{V}) = \operatorname{softmax}\!\left(\frac{\mathbf{Q} \mathbf{K}^\top}{\sqrt{d_k}}\right) \mathbf{V},
 $$
 
 de forma $(\dots, L_q, d_v)$, con la *softmax* **a lo largo de las claves** (cada fila de

@@ -28,7 +28,7 @@ export default {
     const lrText = h("output", {});
     const MAX_STEPS = 5000;  // demos/optim.py's limit
     const steps = h("input", {type: "text", inputmode: "numeric", autocomplete: "off", value: "200", size: "5",
-                              class: "cw-numbox", "data-field": "steps", "aria-label": "Número de pasos"});
+                              class: "cw-numbox", "data-field": "steps", "aria-label": "Número de iteraciones"});
     const canvas = h("canvas", {width: SIDE, height: SIDE, tabindex: "0", role: "img", class: "cw-surface",
                                 "aria-label": "Superficie de pérdida; pulsa para elegir el punto de partida"});
     const bg = document.createElement("canvas");
@@ -36,7 +36,7 @@ export default {
     const legend = h("p", {class: "cw-legend"}, ...METHODS.map(([, label, c]) =>
       h("span", {class: "cw-key"}, h("span", {class: "cw-swatch cw-swatch--mark", style: `background:${c}`, "aria-hidden": "true"}), label)));
     el.append(h("div", {class: "cw-controls"}, h("label", {}, "Superficie ", surface),
-                h("label", {}, "Tasa de aprendizaje ", lr, " ", lrText), h("label", {}, "Pasos ", steps)),
+                h("label", {}, "Tasa de aprendizaje ", lr, " ", lrText), h("label", {}, "Iteraciones ", steps)),
               h("figure", {class: "cw-figure"}, canvas, h("figcaption", {text: "Pulsa (o usa las flechas) para mover el punto de partida"})),
               legend, live);
 
@@ -93,8 +93,8 @@ export default {
           const [z, hh, ww] = plane(grid.z);
           paintGray(bg, z, hh, ww, {colormap: terrain});
         }
-        const n = readBox(steps, "Pasos", {min: 1, max: MAX_STEPS, integer: true});
-        if (n.error) { ui.error(n.error); live.textContent = "Sin resultado: corrige el número de pasos."; return; }
+        const n = readBox(steps, "Iteraciones", {min: 1, max: MAX_STEPS, integer: true});
+        if (n.error) { ui.error(n.error); live.textContent = "Sin resultado: corrige el número de iteraciones."; return; }
         paths = await runtime.call("demos.optim", "trajectories", [surface.value, start, rate(), n.value]);
         const diverged = METHODS.map(([m]) => m).filter((m) => paths[m].diverged);
         el.dataset.diverged = JSON.stringify(diverged);
