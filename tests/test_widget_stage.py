@@ -134,7 +134,7 @@ def test_lecture_2_widgets_keep_the_slide_still(server, deck):
     assert_still(page, "pool-explorer")
 
     # Convolution explorer: a bad kernel cell, a bad stride.
-    sel = present(page, url, "conv-explorer", ready=False)
+    sel = present(page, url, "conv-explorer")  # its presets arrive from Python: wait for them
     type_into(page, page.locator(f'{sel} [data-cell="1,1"]'), "abc")
     settled(page, sel)
     assert error_shown(page, sel)

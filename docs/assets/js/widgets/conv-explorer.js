@@ -207,6 +207,7 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
       for (const p of list) presetSel.append(h("option", {value: p.name}, p.label));
       applyPreset(el.dataset.preset || "sobel_x");
       update();
+      el.dataset.ready = "true";  // the presets are in: what the reader types is no longer overwritten
     }).catch((err) => ui.error(err));
     source.start();
 }};
