@@ -167,7 +167,7 @@ def _check_fits(image_hw: tuple[int, int], kernel_hw: tuple[int, int],
 
 # --8<-- [start:output-size]
 def output_size(n: int, k: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
-    """Output length of a convolution or pooling: floor((n + 2p - d(k-1) - 1)/s) + 1."""
+    """Lado de la salida de una convolución o agrupación: floor((n + 2p - d(k-1) - 1)/s) + 1."""
     n, k = _int_param(n, "n", 1), _int_param(k, "k", 1)
     s, p = _int_param(stride, "stride", 1), _int_param(padding, "padding", 0)
     d = _int_param(dilation, "dilation", 1)
@@ -231,8 +231,8 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: int = 0,
     out_h = (ap.shape[0] - eff_h) // s + 1
     out_w = (ap.shape[1] - eff_w) // s + 1
     # --8<-- [start:conv2d-taps]
-    # Each tap (i, j) multiplies one strided slice of the padded image by a scalar;
-    # one reused buffer for the products avoids a fresh large temporary per tap.
+    # Cada toma (i, j) multiplica una rebanada (con paso) de la imagen rellena por un escalar;
+    # un solo búfer reutilizado para los productos evita un temporal grande por toma.
     out = w[0, 0] * _tap(ap, 0, 0, s, out_h, out_w)
     buf = np.empty_like(out)
     for i in range(w.shape[0]):

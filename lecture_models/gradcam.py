@@ -32,7 +32,7 @@ def grad_cam(model, layer, x, target=None, *, counterfactual: bool = False):
             if target is None:
                 target = logits.argmax(1)
             target = torch.as_tensor(target, device=logits.device).expand(len(x))
-            score = logits.gather(1, target[:, None]).sum()  # images are independent: one backward for all
+            score = logits.gather(1, target[:, None]).sum()  # las imágenes son independientes: un backward para todas
             (grads,) = torch.autograd.grad(score, store["a"])
     finally:
         hook.remove()
@@ -42,8 +42,8 @@ def grad_cam(model, layer, x, target=None, *, counterfactual: bool = False):
     acts = store["a"].detach()
     if counterfactual:
         grads = -grads
-    alpha = grads.mean(dim=(2, 3), keepdim=True)  # eq. 1
-    cam = F.relu((alpha * acts).sum(1, keepdim=True))  # eq. 2
+    alpha = grads.mean(dim=(2, 3), keepdim=True)  # ec. 1
+    cam = F.relu((alpha * acts).sum(1, keepdim=True))  # ec. 2
     cam = F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
     cam = cam / cam.amax(dim=(1, 2), keepdim=True).clamp_min(1e-12)
     # --8<-- [end:grad-cam-equations]

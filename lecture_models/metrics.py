@@ -46,12 +46,12 @@ def dice_score(pred_labels, target, num_classes):
 
 # --8<-- [start:dice-loss]
 def dice_loss(logits, target, eps=1.0):
-    """Soft Dice loss = 1 - mean over classes of the soft Dice, in [0, 1].
+    """Pérdida Dice suave = 1 - media por clases del Dice suave, en [0, 1].
 
-    logits: (N, C, H, W) raw scores; target: (N, H, W) labels in 0..C-1.
-    With C == 1 the single channel is a binary foreground logit (sigmoid)
-    and target holds 0/1. Counts are summed over the batch, which keeps rare
-    classes stable; eps=1 smoothing keeps absent classes finite.
+    logits: (N, C, H, W) puntuaciones sin normalizar; target: (N, H, W) etiquetas en 0..C-1.
+    Con C == 1 el único canal es el logit binario del primer plano (sigmoide)
+    y target vale 0/1. Los recuentos se suman sobre el lote, lo que estabiliza las
+    clases raras; el suavizado eps=1 deja finitas las clases ausentes.
     """
     if logits.shape[1] == 1:
         probs = torch.sigmoid(logits)
@@ -59,7 +59,7 @@ def dice_loss(logits, target, eps=1.0):
     else:
         probs = logits.softmax(1)
         onehot = _one_hot(target, logits.shape[1])
-    dims = (0,) + tuple(range(2, logits.ndim))  # everything but the class axis
+    dims = (0,) + tuple(range(2, logits.ndim))  # todos los ejes salvo el de la clase
     intersection = (probs * onehot).sum(dims)
     total = probs.sum(dims) + onehot.sum(dims)
     return 1 - dice_from_counts(intersection, total, eps).mean()

@@ -17,7 +17,7 @@ def _rand(n, generator, device, low=-1.0, high=1.0):
 
 # --8<-- [start:affine]
 def random_affine(x, *, generator, degrees=15.0, translate=0.1, scale=(0.9, 1.1)):
-    """Random rotation (±degrees), shift (±translate) and zoom: one affine_grid + grid_sample."""
+    """Rotación (±degrees), desplazamiento (±translate) y zoom aleatorios: un affine_grid + grid_sample."""
     n, dev = x.shape[0], x.device
     angle = _rand(n, generator, dev) * math.radians(degrees)
     s = _rand(n, generator, dev, *scale)
@@ -102,7 +102,7 @@ class Augment:
 
 # --8<-- [start:digits]
 def digits_augment():
-    """The augmentation used for MNIST digits: small rotations/shifts, contrast, cutout (no flips)."""
+    """El aumento de los dígitos de MNIST: giros y desplazamientos pequeños, contraste, cutout (sin volteos)."""
     return Augment(affine={"degrees": 12, "translate": 0.08, "scale": (0.9, 1.1)},
                    brightness={"amount": 0.3}, cutout={"size": 8})
 # --8<-- [end:digits]

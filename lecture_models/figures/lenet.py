@@ -21,7 +21,7 @@ def settings(ctx) -> dict:
 
 # --8<-- [start:train]
 def train(ctx, data=None, *, ckpt_key="lenet5", **overrides):
-    """The trained LeNet-5 and its History (also used by the Grad-CAM run, with fewer epochs)."""
+    """La LeNet-5 entrenada y su History (también la usa la ejecución de Grad-CAM, con menos épocas)."""
     data = data or load_mnist(ctx.device)
     torch.manual_seed(ctx.seed_for(0))
     model = lenet5()

@@ -50,7 +50,7 @@ def _one_hot_labels(y, num_classes, n):
 
 # --8<-- [start:weights-init]
 def weights_init(m):
-    """The paper's initialisation: conv weights ~ N(0, 0.02); BN scale ~ N(1, 0.02), shift 0."""
+    """La inicialización del artículo: pesos de conv ~ N(0, 0.02); escala de BN ~ N(1, 0.02), desplazamiento 0."""
     if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
         nn.init.normal_(m.weight, 0.0, 0.02)
     elif isinstance(m, nn.BatchNorm2d):
@@ -68,14 +68,14 @@ class Generator(nn.Module):
         start, stages = _check_size(image_size)
         self.latent_dim, self.num_classes, self.image_size = latent_dim, num_classes, image_size
         # --8<-- [start:generator-layers]
-        ch = base_channels * 2 ** (stages - 1)  # ngf * 8 for 64x64
-        # Project z (a 1x1 "image") to a start x start feature map.
+        ch = base_channels * 2 ** (stages - 1)  # ngf * 8 para 64x64
+        # Proyecta z (una «imagen» de 1x1) a un mapa de start x start.
         layers = [
             nn.ConvTranspose2d(latent_dim + num_classes, ch, start, 1, 0, bias=False),
             nn.BatchNorm2d(ch),
             nn.ReLU(True),
         ]
-        # Each stage doubles H and W and halves the channels ...
+        # Cada etapa duplica H y W y divide los canales por 2...
         for _ in range(stages - 1):
             layers += [
                 nn.ConvTranspose2d(ch, ch // 2, 4, 2, 1, bias=False),
@@ -83,7 +83,7 @@ class Generator(nn.Module):
                 nn.ReLU(True),
             ]
             ch //= 2
-        # ... and the last one outputs the image, squashed to [-1, 1].
+        # ... y la última da la imagen, comprimida a [-1, 1].
         layers += [nn.ConvTranspose2d(ch, out_channels, 4, 2, 1, bias=False), nn.Tanh()]
         # --8<-- [end:generator-layers]
         self.main = nn.Sequential(*layers)
@@ -107,12 +107,12 @@ class Discriminator(nn.Module):
         self.num_classes, self.image_size = num_classes, image_size
         # --8<-- [start:discriminator-layers]
         ch = base_channels
-        # First stage: no BatchNorm on the input layer (paper's guideline).
+        # Primera etapa: sin BatchNorm en la capa de entrada (pauta del artículo).
         layers = [
             nn.Conv2d(in_channels + num_classes, ch, 4, 2, 1, bias=False),
             nn.LeakyReLU(0.2, inplace=True),
         ]
-        # Each further stage halves H and W and doubles the channels ...
+        # Cada etapa siguiente divide H y W por 2 y duplica los canales...
         for _ in range(stages - 1):
             layers += [
                 nn.Conv2d(ch, ch * 2, 4, 2, 1, bias=False),
@@ -120,7 +120,7 @@ class Discriminator(nn.Module):
                 nn.LeakyReLU(0.2, inplace=True),
             ]
             ch *= 2
-        # ... and a conv as large as the last feature map gives one logit.
+        # ... y una convolución del tamaño del último mapa da un logit.
         layers += [nn.Conv2d(ch, 1, start, 1, 0, bias=False)]
         self.main = nn.Sequential(*layers)
         # --8<-- [end:discriminator-layers]

@@ -49,13 +49,13 @@ def timestep_embedding(t, dim, max_period=10000):
 
 # --8<-- [start:resblock]
 class ResBlock(nn.Module):
-    """(GroupNorm => SiLU => conv) twice, the (time + class) embedding added in between, plus a skip path."""
+    """(GroupNorm => SiLU => conv) dos veces, con la codificación (instante + clase) sumada entre medias, más un atajo."""
 
     def __init__(self, in_channels, out_channels, emb_dim, dropout=0.0):
         super().__init__()
         self.norm1 = nn.GroupNorm(GROUPS, in_channels)
         self.conv1 = nn.Conv2d(in_channels, out_channels, 3, padding=1)
-        self.emb = nn.Linear(emb_dim, out_channels)  # one shift per channel: "which step, which class"
+        self.emb = nn.Linear(emb_dim, out_channels)  # un desplazamiento por canal: «qué instante, qué clase»
         self.norm2 = nn.GroupNorm(GROUPS, out_channels)
         self.dropout = nn.Dropout(dropout)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1)
@@ -211,13 +211,13 @@ class NoiseSchedule:
             raise ValueError(f"kind must be 'linear' or 'cosine', got {kind!r}")
         self.num_steps, self.kind = num_steps, kind
         # --8<-- [start:q-sample]
-        # Products in float64, then stored as float32 like the model.
+        # Productos en float64, guardados luego en float32 como el modelo.
         self.betas = betas.float()
         self.alphas = (1 - betas).float()
         self.alphas_cumprod = torch.cumprod(1 - betas, dim=0).float()
 
     def q_sample(self, x0, t, noise):
-        """Jump straight to step t: sqrt(abar_t) x0 + sqrt(1 - abar_t) noise (t: one step per image)."""
+        """Salta directamente al instante t: sqrt(abar_t) x0 + sqrt(1 - abar_t) ruido (t: un instante por imagen)."""
         ab = self.alphas_cumprod.to(x0.device)[t].reshape(-1, *[1] * (x0.ndim - 1))
         return ab.sqrt() * x0 + (1 - ab).sqrt() * noise
         # --8<-- [end:q-sample]
@@ -259,9 +259,9 @@ def loss(model, x0, y, p_uncond=0.1, *, schedule=None, generator=None):
 
 # --8<-- [start:guided-eps]
 def _guided_eps(model, x, t, y, guidance_scale):
-    """eps_null + s * (eps_y - eps_null); s = 1 is plain conditional, s = 0 unconditional.
+    """eps_null + s * (eps_y - eps_null); s = 1 es el condicional sin más, s = 0 el incondicional.
 
-    (Ho & Salimans write (1 + w) eps_y - w eps_null, i.e. s = 1 + w.)
+    (Ho y Salimans escriben (1 + w) eps_y - w eps_null, es decir, s = 1 + w.)
     """
     if not model.num_classes or guidance_scale == 1:
         return model(x, t, y)

@@ -54,12 +54,12 @@ class Inception(nn.Module):
         # --8<-- [start:inception]
         self.branch1 = BasicConv2d(in_channels, ch1x1, kernel_size=1)
         self.branch2 = nn.Sequential(
-            BasicConv2d(in_channels, ch3x3red, kernel_size=1),  # reduce channels first
+            BasicConv2d(in_channels, ch3x3red, kernel_size=1),  # primero reduce los canales
             BasicConv2d(ch3x3red, ch3x3, kernel_size=3, padding=1),
         )
         self.branch3 = nn.Sequential(
             BasicConv2d(in_channels, ch5x5red, kernel_size=1),
-            BasicConv2d(ch5x5red, ch5x5, kernel_size=3, padding=1),  # 5x5 in the paper, 3x3 in torchvision
+            BasicConv2d(ch5x5red, ch5x5, kernel_size=3, padding=1),  # 5x5 en el artículo, 3x3 en torchvision
         )
         self.branch4 = nn.Sequential(
             nn.MaxPool2d(kernel_size=3, stride=1, padding=1, ceil_mode=True),
@@ -68,7 +68,7 @@ class Inception(nn.Module):
 
         # --8<-- [start:inception-forward]
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # every branch keeps H and W, so they can be stacked along channels
+        # cada rama conserva H y W, así que se apilan por canales
         return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1)
         # --8<-- [end:inception-forward]
         # --8<-- [end:inception]

@@ -56,7 +56,7 @@ class LeNet5(nn.Module):
         check_image_batch(x, model="LeNet-5", in_channels=self.in_channels, min_size=1)
         h, w = x.shape[-2:]
         if (h, w) == (28, 28):
-            x = F.pad(x, (2, 2, 2, 2))  # MNIST's 28x28 -> the paper's 32x32 field
+            x = F.pad(x, (2, 2, 2, 2))  # los 28x28 de MNIST -> el campo de 32x32 del artículo
         elif (h, w) != (32, 32):
             raise ValueError(f"LeNet-5 needs 28x28 (padded) or 32x32 input, got {h}x{w}")
         x = self.s2(self.act(self.c1(x)))  # (B, 6, 14, 14)

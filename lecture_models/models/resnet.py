@@ -41,7 +41,7 @@ def conv1x1(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
 class BasicBlock(nn.Module):
     """(conv3x3 => BN => ReLU => conv3x3 => BN) + shortcut => ReLU."""
 
-    expansion = 1  # output channels = planes * expansion
+    expansion = 1  # canales de salida = planes * expansion
 
     def __init__(self, in_channels: int, planes: int, stride: int = 1, downsample: Optional[nn.Module] = None):
         super().__init__()

@@ -27,14 +27,14 @@ class SimpleCNN(nn.Module):
             nn.MaxPool2d(kernel_size=2, stride=2),
             nn.Conv2d(32, 64, kernel_size=3),
             nn.ReLU(),
-            nn.MaxPool2d(kernel_size=2, stride=2),  # (B, 64, 5, 5) for 28x28 input
+            nn.MaxPool2d(kernel_size=2, stride=2),  # (B, 64, 5, 5) con entradas de 28x28
         )
         self.classifier = nn.Sequential(
             nn.Flatten(),
             nn.Dropout(0.5),
             nn.Linear(64 * side * side, 256), nn.ReLU(),
             nn.Linear(256, 128), nn.ReLU(),
-            nn.Linear(128, num_classes),  # logits: the softmax is inside the loss
+            nn.Linear(128, num_classes),  # logits: la softmax va dentro de la pérdida
         )
         # --8<-- [end:layers]
         self.in_channels, self.image_size = in_channels, image_size

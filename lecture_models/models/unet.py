@@ -31,14 +31,14 @@ __all__ = ["DoubleConv", "Down", "Up", "OutConv", "UNet", "unet"]
 
 # --8<-- [start:double-conv]
 class DoubleConv(nn.Module):
-    """(conv => [BN] => ReLU) * 2: the basic unit at every level of the U."""
+    """(conv => [BN] => ReLU) * 2: la unidad básica de cada nivel de la U."""
 
     def __init__(self, in_channels, out_channels, mid_channels=None, batch_norm=True):
         super().__init__()
         mid_channels = mid_channels or out_channels
         layers = []
         for cin, cout in ((in_channels, mid_channels), (mid_channels, out_channels)):
-            # With BN right after, a conv bias would be cancelled by the mean subtraction.
+            # Con BN justo después, el sesgo de la conv se anularía al restar la media.
             layers.append(nn.Conv2d(cin, cout, kernel_size=3, padding=1, bias=not batch_norm))
             if batch_norm:
                 layers.append(nn.BatchNorm2d(cout))
@@ -141,7 +141,7 @@ class UNet(nn.Module):
         for i in range(1, self.depth + 1):
             x = getattr(self, f"down{i}")(x)
             skips.append(x)
-        skips.pop()  # the deepest features are x itself, not a skip
+        skips.pop()  # las características más profundas son la propia x, no una conexión de salto
         for j in range(1, self.depth + 1):
             x = getattr(self, f"up{j}")(x, skips.pop())
         return self.outc(x)

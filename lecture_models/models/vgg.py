@@ -32,13 +32,13 @@ CONFIGS: dict[str, list] = {
 
 # --8<-- [start:features]
 def make_features(config: list, in_channels: int = 3, batch_norm: bool = False) -> nn.Sequential:
-    """conv3x3 => [BN] => ReLU for each number, MaxPool 2x2 for each "M", flat like torchvision."""
+    """conv3x3 => [BN] => ReLU por cada número, MaxPool 2x2 por cada "M", en una lista plana como torchvision."""
     layers: list[nn.Module] = []
     for v in config:
         if v == "M":
-            layers.append(nn.MaxPool2d(kernel_size=2, stride=2))  # halves H and W
+            layers.append(nn.MaxPool2d(kernel_size=2, stride=2))  # divide H y W por 2
         else:
-            layers.append(nn.Conv2d(in_channels, v, kernel_size=3, padding=1))  # keeps H and W
+            layers.append(nn.Conv2d(in_channels, v, kernel_size=3, padding=1))  # conserva H y W
             if batch_norm:
                 layers.append(nn.BatchNorm2d(v))
             layers.append(nn.ReLU(inplace=True))
