@@ -70,6 +70,7 @@ KNOWN_OFFENDERS: set[tuple[str, str, str]] = {
     ("03-clasificacion", "Anatomía de una CNN de clasificación", "1024x768"),  # 03-flujo-cnn.svg 14.8
     ("04-arquitecturas", "Normalización por lotes (batch normalization)", "1024x768"),  # 04-batchnorm.svg 15.4
     ("05-entrenamiento", "Aprendizaje por transferencia: reutilizar lo aprendido", "1024x768"),  # 05-transfer.svg 15.9
+    ("06-segmentacion", "Codificador, decodificador y codificador-decodificador", "1024x768"),  # 06-estructuras.svg 14.2
     ("06-segmentacion", "Qué es (y qué no es) la convolución transpuesta", "1024x768"),  # 06-transpuesta.svg 15.9
     ("06-segmentacion", "Descripción automática de imágenes", "1024x768"),  # 06-descripcion.svg 15.96
     ("08-difusion", "Autocodificadores: comprimir y reconstruir", "1024x768"),  # 08-autocodificador.svg 15.96
@@ -80,7 +81,9 @@ KNOWN_OFFENDERS: set[tuple[str, str, str]] = {
     ("04-arquitecturas", "Qué ha aprendido LeNet-5: filtros y mapas", "1024x768"),  # lenet_feature_maps.png 14.2
     ("06-segmentacion", "Nuestro experimento: escenas de dígitos (cont.)", "1024x768"),  # unet_overlays.png 13.3
     ("06-segmentacion", "Resultados: Dice por clase", "1024x768"),  # unet_dice.svg 14.0
+    ("07-generativos", "Grad-CAM en MNIST", "1024x768"),  # gradcam.png 13.3
     ("07-generativos", "Nuestra DCGAN en MNIST", "1280x720"),  # dcgan_samples.png 14.3
+    ("07-generativos", "Nuestra DCGAN en MNIST", "1024x768"),  # 14.2
     ("08-difusion", "La trayectoria: del ruido al dígito", "1280x720"),  # diffusion_trajectory.png 11.4
     ("08-difusion", "La trayectoria: del ruido al dígito", "1024x768"),  # 12.4
     ("08-difusion", "«Dibuja un 7»: condicionar por clase (cont.)", "1280x720"),  # diffusion_samples.png 12.6
@@ -180,9 +183,14 @@ async ({minText, minProse, minFit, labelPx}) => {
       note(Math.min(declared > 0 ? declared : Infinity, drawn) * r.width / c.width, `lienzo «${name.slice(0, 40)}»`);
     }
     for (const img of sec.querySelectorAll("img")) {
+      if (img.closest(SKIP)) continue;
+      // A lazy image not yet loaded has no natural size (its measure would be NaN and pass
+      // unseen): load it as a reader who reaches the slide would, then measure it.
+      if (!img.naturalWidth) { img.loading = "eager"; await img.decode().catch(() => {}); }
       const r = img.getBoundingClientRect();
-      if (r.width < 1 || r.height < 1 || img.closest(SKIP)) continue;
+      if (r.width < 1 || r.height < 1) continue;
       const src = img.currentSrc || img.src, file = decodeURIComponent(src.split(/[?#]/)[0].split("/").pop());
+      if (!img.naturalWidth) { problems.push({kind: `imagen sin cargar: ${file}`, size: null}); continue; }
       if (/\.svg$/i.test(file)) {
         const f = await svgFont(src);
         if (f.min === Infinity) continue;
@@ -269,8 +277,11 @@ async ({minText, minProse, minFit, labelPx}) => {
     };
     if (sec.querySelector(".demo")) {
       for (let t = 0; t < 200 && !demosSettled(sec); t++) await new Promise((r) => setTimeout(r, 50));
-      await settle();
     }
+    // Every slide, not only those with demos: the fit grows diagrams on the frames after
+    // the slide is shown, and a slide measured before that passed or failed by chance.
+    await frame();
+    await settle();
     // Tabs start on their first one (Material links tabs of the same name across sets:
     // a switch on an earlier slide may have turned this one).
     const firstTabs = Array.from(sec.querySelectorAll(".tabbed-set > input[type=radio]:first-child")).filter((t) => !t.checked);
@@ -310,6 +321,10 @@ def walk_lecture(page, url: str) -> list[dict]:
     page.set_viewport_size({"width": VIEWPORTS[0][0], "height": VIEWPORTS[0][1]})
     page.goto(url + "?slides#slide-1")
     page.wait_for_selector(".slides-deck section.slide")
+    # Every image loaded first (lazy ones too): one arriving mid-walk refits its slide after
+    # it was measured, and the walk then passed or failed by chance.
+    page.evaluate("""() => Promise.all(Array.from(document.images, (i) => { i.loading = 'eager';
+        return i.decode().catch(() => {}); }))""")
     page.wait_for_function(
         """() => Array.from(document.querySelectorAll('.demo')).every((d) => ['ready', 'error'].includes(d.dataset.state))
             && Array.from(document.images).every((i) => i.complete) && document.fonts.status === 'loaded'""",
