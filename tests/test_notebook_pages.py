@@ -63,3 +63,10 @@ def test_the_pages_workflow_deploys_only_what_passed_the_suite():
     jobs = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())["jobs"]
     assert any(step.get("run") == ".ci/run" for step in jobs["test"]["steps"])
     assert jobs["build"]["needs"] == "test" and jobs["deploy"]["needs"] == "build"
+
+
+def test_every_push_runs_the_fast_tier():
+    """The fast tier (JavaScript unit tests included) runs on every push and pull request."""
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "fast.yml").read_text())
+    assert {"push", "pull_request"} <= set(flow[True] if True in flow else flow["on"])  # YAML reads `on` as True
+    assert any(step.get("run") == "make test-fast" for step in flow["jobs"]["fast"]["steps"])
