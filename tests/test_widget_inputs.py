@@ -82,8 +82,8 @@ def test_optimizer_steps_box_refuses_in_spanish(server, page):
     page.goto(server.url + "lectures/01-fundamentos/")
     wait_for_demo(page, sel)
     page.wait_for_function("s => document.querySelector(s).dataset.final", arg=sel, timeout=60_000)
-    for text, want in [("99999", "«Pasos» debe estar entre 1 y 5000"), ("abc", "«abc» no es un número"),
-                       ("", "Escribe un número en «Pasos»")]:
+    for text, want in [("99999", "«Iteraciones» debe estar entre 1 y 5000"), ("abc", "«abc» no es un número"),
+                       ("", "Escribe un número en «Iteraciones»")]:
         page.fill(f"{sel} [data-field=steps]", text)
         page.wait_for_function("([s, w]) => document.querySelector(s + ' > .demo-error').textContent.includes(w)", arg=[sel, want])
         box = page.inner_text(f"{sel} > .demo-error")
