@@ -1,7 +1,8 @@
 """Diagram labels readable where they are drawn (issue 11, item 7), measured in Chromium:
 every text of every SVG diagram of the lectures (docs/lectures/diagrams/) is at least
 12 px on the screen in the reading column at 1440×900, and at least 16 px on a slide at
-1280×720. The size on the screen is the label's font size times the scale from the
+1280×720 and on a 4:3 projector, 1024×768 (its slide is narrower: a wide diagram is
+drawn smaller there). The size on the screen is the label's font size times the scale from the
 SVG's viewBox to the image, times every scale above the image (the slide's transform
 and the fit's CSS zoom: `getBoundingClientRect().width / offsetWidth`). Lecture pages are found in the built site, so a new
 page (or a lecture split in two) is measured without editing this file.
@@ -70,7 +71,7 @@ SHOW_SLIDE = """async (n) => {
 }"""
 
 
-# Diagrams under 16 px on their slide at 1280×720 (measured px). A slide draws its
+# Diagrams under 16 px on their slide, at either size (measured px). A slide draws its
 # diagrams as large as its room allows (slides.js, up to 3×); one that shares its slide
 # with too much text needs the slide re-cut (the diagram alone, the text in the notes) or
 # larger labels relative to its height. Empty: every diagram is readable on its slide.
@@ -104,13 +105,16 @@ def test_diagram_labels_are_readable_in_the_reading_column(server, site_dir, rea
                        + "\n".join(line for _, line in small))
 
 
-@pytest.fixture
-def slide_page(browser):
-    yield from _page_at(browser, 1280, 720)
+SLIDE_SIZES = ((1280, 720), (1024, 768))
+
+
+@pytest.fixture(params=SLIDE_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def slide_page(browser, request):
+    yield from _page_at(browser, *request.param)
 
 
 def test_diagram_labels_are_readable_on_a_slide(server, site_dir, slide_page):
-    """Slide mode at 1280×720: each slide with a diagram, as the projector shows it."""
+    """Slide mode at 1280×720 and 1024×768: each slide with a diagram, as the projector shows it."""
     results = []  # (px, src, where, label)
     for path in lecture_pages(site_dir):
         slide_page.goto(server.url + path + "?slides", wait_until="load")
