@@ -63,17 +63,6 @@ KNOWN_OFFENDERS: set[tuple[str, str, str]] = {
     ("ejercicios", "Lección 4: el bloque residual", "1280x720"),
     ("ejercicios", "Lección 4: el bloque residual", "1920x1080"),
     ("ejercicios", "Lección 9: transformers y CLIP (cont.)", "1024x768"),
-    # Drawn text still under 16 px (measured px). Diagrams of docs/lectures/diagrams/ at
-    # 1024×768 (their labels are sized for 1280×720, tests/test_diagrams.py):
-    ("02-convolucion", "Las partes de una X", "1024x768"),  # 02-x-caracteristicas.svg 15.97
-    ("03-clasificacion", "Aprendizaje automático frente a aprendizaje profundo", "1024x768"),  # 03-ml-vs-dl.svg 12.3
-    ("03-clasificacion", "Anatomía de una CNN de clasificación", "1024x768"),  # 03-flujo-cnn.svg 14.8
-    ("04-arquitecturas", "Normalización por lotes (batch normalization)", "1024x768"),  # 04-batchnorm.svg 15.4
-    ("05-entrenamiento", "Aprendizaje por transferencia: reutilizar lo aprendido", "1024x768"),  # 05-transfer.svg 15.9
-    ("06-segmentacion", "Codificador, decodificador y codificador-decodificador", "1024x768"),  # 06-estructuras.svg 14.2
-    ("06-segmentacion", "Qué es (y qué no es) la convolución transpuesta", "1024x768"),  # 06-transpuesta.svg 15.9
-    ("06-segmentacion", "Descripción automática de imágenes", "1024x768"),  # 06-descripcion.svg 15.96
-    ("08-difusion", "Autocodificadores: comprimir y reconstruir", "1024x768"),  # 08-autocodificador.svg 15.96
     # Figures whose rerun trains for minutes (unet 6 min, diffusion 7+ min, dcgan, gradcam:
     # a retrain also changes the numbers their slides quote): redraw them with larger labels
     # on the next full `make figures`, or give their slides a crop.
