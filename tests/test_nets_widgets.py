@@ -286,3 +286,40 @@ def test_optimizer_playground_shows_divergence(page, server):
     assert "diverge" in page.inner_text(f"{OPT} .cw-result")
     ref = optim.trajectories("quadratic", optim.SURFACES["quadratic"]["start"], 10 ** np.log10(0.05), 200)
     assert ref["sgd"]["diverged"]
+
+
+def test_optimizer_start_point_is_a_slider_the_deck_leaves_alone(browser, server):
+    """Issue 19: on a slide, arrows on the focused surface moved the slides, not the point.
+    The surface is a slider (role=slider, focus.js's ownsKey keeps its arrows): ← → ↑ ↓
+    move the start by 1/40 of the extent, the slide stays, Home puts the start back."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    try:
+        n, sel = open_slide_with_demo(page, server.url + "lectures/01-fundamentos/", "optimizer-playground")
+        page.wait_for_function("s => document.querySelector(s)?.dataset.start", arg=sel, timeout=120_000)
+        surface = page.locator(f"{sel} canvas.cw-surface")
+        assert surface.get_attribute("role") == "slider"
+        start = json.loads(page.get_attribute(sel, "data-start"))
+        lo, hi = float(surface.get_attribute("aria-valuemin")), float(surface.get_attribute("aria-valuemax"))
+        assert float(surface.get_attribute("aria-valuenow")) == pytest.approx(start[0], abs=1e-3)
+        demo = page.locator(sel).element_handle()
+        surface.focus()
+        for key in ["ArrowRight", "ArrowRight", "ArrowUp"]:
+            page.keyboard.press(key)
+        step = (hi - lo) / 40
+        page.wait_for_function("([d, x, n]) => location.hash !== '#slide-' + n"
+                               " || Math.abs(JSON.parse(d.dataset.start)[0] - x) < 1e-9", arg=[demo, start[0] + 2 * step, n])
+        assert page.evaluate("() => location.hash") == f"#slide-{n}", "the arrows moved the deck"
+        moved = json.loads(page.get_attribute(sel, "data-start"))
+        assert moved == pytest.approx([start[0] + 2 * step, start[1] + step])
+        assert float(surface.get_attribute("aria-valuenow")) == pytest.approx(moved[0], abs=1e-3)
+        assert "y = " in surface.get_attribute("aria-valuetext")
+        page.keyboard.press("Home")
+        page.wait_for_function("([s, x]) => JSON.parse(document.querySelector(s).dataset.start)[0] === x", arg=[sel, start[0]])
+        assert page.evaluate("() => location.hash") == f"#slide-{n}"
+        # Away from the surface, the arrows drive the deck again.
+        page.evaluate("() => document.activeElement.blur()")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("n => location.hash === '#slide-' + (n + 1)", arg=n)
+    finally:
+        ctx.close()

@@ -210,3 +210,43 @@ def test_segmenter_keeps_the_slide_still(server, deck):
         page.wait_for_function("([s, b]) => +document.querySelector(s).dataset.requested > b", arg=[sel, before])
         settled(page, sel)
     assert_still(page, "segmenter")
+
+
+def test_digit_explorer_maps_and_thumbnails_grow_into_the_slide(server, deck):
+    """Issue 19: on a projector the maps and the pipeline's thumbnails (the «caja de 20×20»)
+    were about 20 px. They grow into the slide's room: at 1024×768 and 1280×720 each map
+    is at least 45 px on the screen and each thumbnail 48 px, the slide still fits
+    unzoomed, and no caption breaks inside a word («probabilidad» whole)."""
+    page = deck
+    sel = present(page, server.url + "lectures/03-clasificacion/", "digit-explorer")
+    page.locator(f"{sel} .cw-sample").first.dispatch_event("click")
+    page.wait_for_function("sel => document.querySelector(sel).dataset.prediction", arg=sel)
+    frames(page, 4)
+    got = page.evaluate("""sel => {
+        const el = document.querySelector(sel);
+        const side = (c) => { const r = c.getBoundingClientRect(); return Math.min(r.width, r.height); };
+        const zoom = parseFloat(el.closest('.slide-content').style.zoom || '1');
+        // A word broken across lines has more than one client rect.
+        const broken = [];
+        for (const cap of el.querySelectorAll('.cw-stages figcaption')) {
+            const text = cap.firstChild;
+            for (const m of text.textContent.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(text, m.index);
+                range.setEnd(text, m.index + m[0].length);
+                const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                if (tops.size > 1) broken.push(m[0]);
+            }
+        }
+        const slide = el.closest('section.slide');
+        return {maps: Math.min(...[...el.querySelectorAll('canvas.cw-map')].map(side)),
+                thumbs: Math.min(...[...el.querySelectorAll('.cw-stages canvas')].map(side)),
+                nmaps: el.querySelectorAll('canvas.cw-map').length, zoom, broken,
+                overflow: slide.classList.contains('slide--overflow'),
+                bottom: el.getBoundingClientRect().bottom <= slide.getBoundingClientRect().bottom + 1};
+    }""", sel)
+    assert got["nmaps"] == 44, got
+    assert got["maps"] >= 45, f"maps of {got['maps']:.1f} px on the screen: {got}"
+    assert got["thumbs"] >= 48, f"thumbnails of {got['thumbs']:.1f} px on the screen: {got}"
+    assert got["zoom"] == 1 and not got["overflow"] and got["bottom"], got
+    assert not got["broken"], f"captions broken inside a word: {got['broken']}"

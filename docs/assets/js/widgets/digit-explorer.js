@@ -7,8 +7,12 @@
  * data-logits (JSON), data-ready ("true" once the weights are loaded), plus an aria-live line. */
 import {h, guardKeys, coalesce, canvasFigure, fmt, parseNumber} from "./common.js";
 import {loadNet, provenance, paintGray, plane, pct, errorText, ndarray, toTyped, whenVisible} from "./nets-common.js";
+import {grow, watch} from "./canvas.js";
 
 const SIDE = 280;  // drawing canvas, 10 canvas pixels per MNIST pixel
+// On a slide the maps are --cw-map CSS px square and the pipeline's thumbnails --cw-thumb
+// (nets.css): each as large as the slide's room allows, within these (canvas.js grow).
+const MAP_MIN = 24, MAP_MAX = 96, THUMB_MIN = 40, THUMB_MAX = 120;
 // The traced layers: [activation key, name, the convolution whose kernels it shows]. Their
 // sizes (maps, side, kernel) come from the loaded network (netdemos.load's "layers").
 const LAYERS = [["c1_act", "C1", "c1"], ["s2", "S2", null], ["c3_act", "C3", "c3"], ["s4", "S4", null]];
@@ -129,17 +133,24 @@ export default {
     // ---- kernel panel
     const kernelBox = h("div", {class: "cw-kernel-panel", hidden: true});
     const occlFig = canvasFigure("Oclusión: caída de la probabilidad");
+    // Its detail («… al tapar con un cuadrado gris de 4×4») is for reading mode and Z: on a
+    // slide the caption stays three short lines.
+    const occlCap = (head, detail) => {
+      occlFig.cap.textContent = head;
+      if (detail) occlFig.cap.append(h("span", {class: "cw-secondary", text: detail}));
+    };
 
     // ---- strip of held-out digits
     const strip = h("div", {class: "cw-strip cw-secondary", role: "group", "aria-label": "Dígitos de prueba que la red no vio"});
 
-    el.classList.add("cw-stage-flow");  // on a slide: two columns of pad, stages, bars, maps
+    const stagesRow = h("div", {class: "demo-row cw-stages"}, ...stages.map((s) => s.fig), occlFig.fig);
+    el.classList.add("cw-digit-stage");  // on a slide: pad, pipeline and bars on the left, the maps on the right (nets.css)
     el.append(
       h("div", {class: "demo-row"},
-        h("figure", {class: "cw-figure"}, pad, h("figcaption", {text: "Dibuja aquí un dígito (0-9)"})),
+        h("figure", {class: "cw-figure"}, pad, h("figcaption", {class: "cw-secondary", text: "Dibuja aquí un dígito (0-9)"})),
         h("div", {class: "cw-controls", role: "group", "aria-label": "Lienzo"}, clear, undo,
           h("label", {}, "Grosor ", width), occl, reset)),
-      h("div", {class: "demo-row cw-stages"}, ...stages.map((s) => s.fig), occlFig.fig),
+      stagesRow,
       bars, live, mapsBox, kernelBox,
       h("p", {class: "cw-map-title cw-secondary", text: "Dígitos de prueba (✗: la red se equivoca):"}), strip);
 
@@ -290,7 +301,7 @@ export default {
         const o = await net.call("digit_occlusion", []);
         const [d, hh, ww] = plane(o.drop);
         paintGray(occlFig.canvas, d, hh, ww, {lo: 0, hi: Math.max(1e-6, o.base), colormap: heat});
-        occlFig.cap.textContent = `Oclusión: caída de p(${o.class}) al tapar con un cuadrado gris de ${o.patch}×${o.patch}`;
+        occlCap(`Oclusión: caída de p(${o.class})`, ` al tapar con un cuadrado gris de ${o.patch}×${o.patch}`);
         el.dataset.occlusion = JSON.stringify(Array.from(d, (v) => Math.round(v * 1e4) / 1e4));
       } catch (err) { ui.error(err); }
     });
@@ -312,6 +323,7 @@ export default {
       }
       if (!alive) return;
       buildMaps(net.summary.layers, net.summary.config);
+      stopWatch = watch(mapsBox, layout);
       const s = net.summary.samples;
       const images = toTyped(s.images);
       s.labels.forEach((label, i) => {
@@ -338,7 +350,16 @@ export default {
       live.textContent = "Dibuja un dígito.";
       update();
     }
+    /** On a slide (and under Z) the maps and thumbnails take the room the slide has left. */
+    let stopWatch = () => {};
+    function layout() {
+      const size = (name) => (v) => { if (v) el.style.setProperty(name, `${v}px`); else el.style.removeProperty(name); };
+      // The maps first (the right column), then the thumbnails in what the left column has left.
+      size("--cw-thumb")(0);
+      grow(mapsBox, size("--cw-map"), 0, MAP_MIN, MAP_MAX);
+      grow(stagesRow, size("--cw-thumb"), 0, THUMB_MIN, THUMB_MAX);
+    }
     const unwatch = whenVisible(el, start);
-    return () => { alive = false; unwatch(); };
+    return () => { alive = false; unwatch(); stopWatch(); };
   },
 };

@@ -29,8 +29,12 @@ export default {
     const MAX_STEPS = 5000;  // demos/optim.py's limit
     const steps = h("input", {type: "text", inputmode: "numeric", autocomplete: "off", value: "200", size: "5",
                               class: "cw-numbox", "data-field": "steps", "aria-label": "Número de iteraciones"});
-    const canvas = h("canvas", {width: SIDE, height: SIDE, tabindex: "0", role: "img", class: "cw-surface",
-                                "aria-label": "Superficie de pérdida; pulsa para elegir el punto de partida"});
+    // The start point is a slider's value (role=slider, focus.js): focused, it keeps its arrows
+    // (they move the point, never the slides), Home puts the point back where the surface starts.
+    const canvas = h("canvas", {width: SIDE, height: SIDE, tabindex: "0", role: "slider", class: "cw-surface",
+                                "aria-label": "Punto de partida sobre la superficie de pérdida: pulsa o usa las flechas; Inicio lo devuelve a su sitio",
+                                "aria-orientation": "horizontal", "aria-valuemin": "0", "aria-valuemax": "1", "aria-valuenow": "0",
+                                "aria-valuetext": "Cargando la superficie…"});
     const bg = document.createElement("canvas");
     const live = h("p", {class: "cw-result", "aria-live": "polite"});
     const legend = h("p", {class: "cw-legend"}, ...METHODS.map(([, label, c]) =>
@@ -50,8 +54,20 @@ export default {
       return [x0 + (x1 - x0) * px / SIDE, y1 - (y1 - y0) * py / SIDE];
     };
 
+    /** The slider's value: x (the arrows ← → move it; ↑ ↓ move y, said in the value's text). */
+    function sayStart() {
+      if (!grid || !start) return;
+      const [x0, x1] = grid.extent, f = (v) => v.toFixed(2).replace(".", ",").replace("-", "−");
+      canvas.setAttribute("aria-valuemin", String(x0));
+      canvas.setAttribute("aria-valuemax", String(x1));
+      canvas.setAttribute("aria-valuenow", String(Math.round(start[0] * 1000) / 1000));
+      canvas.setAttribute("aria-valuetext", `x = ${f(start[0])}, y = ${f(start[1])}`);
+      el.dataset.start = JSON.stringify(start);
+    }
+
     function draw() {
       if (!grid) return;
+      sayStart();
       // Drawn at the size it is shown; the label 20 CSS px on a slide (>= 16 on the screen), 14 when reading.
       const {ctx: c, css, k} = fitSquare(canvas, SIDE);
       c.imageSmoothingEnabled = true;
@@ -106,6 +122,7 @@ export default {
     }
     const update = coalesce(el, compute);
     canvas.addEventListener("click", (e) => {
+      canvas.focus({preventScroll: true});
       if (!grid) return;
       const r = canvas.getBoundingClientRect();
       start = fromPx((e.clientX - r.left) * SIDE / r.width, (e.clientY - r.top) * SIDE / r.height);
@@ -113,12 +130,14 @@ export default {
     });
     canvas.addEventListener("keydown", (e) => {
       const d = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1]}[e.key];
-      if (!d || !grid) return;
+      if (!(d || e.key === "Home" || e.key === "End") || !grid) return;
       e.preventDefault();
       e.stopPropagation();
+      if (e.key === "End") return;  // a slider's key with no meaning for a point: kept from the deck, nothing moves
       const [x0, x1] = grid.extent;
       const step = (x1 - x0) / 40;
-      start = [start[0] + d[0] * step, start[1] + d[1] * step];
+      start = d ? [start[0] + d[0] * step, start[1] + d[1] * step] : grid.start;
+      sayStart();
       update();
     });
     for (const c of [surface, lr, steps]) c.addEventListener("input", update);
