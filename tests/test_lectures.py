@@ -590,13 +590,14 @@ def _python_cells(path: Path) -> list[str]:
 
 
 def test_learning_rate_cell_shows_what_the_text_says():
-    """Lecture 1 promises: a tiny rate barely moves, a good one converges, a large one diverges."""
+    """Lecture 1 promises: a tiny rate barely moves, a good one converges, a large one diverges;
+    and the chain rule's gradient is the finite differences' one."""
     from demos import usercode
 
-    code = next(c for c in _python_cells(_lecture("01")) if "alfa" in c)
-    out = usercode.run(code, np.zeros((8, 8)))
+    cells = _python_cells(_lecture("01"))
+    out = usercode.run(next(c for c in cells if "alfa" in c), np.zeros((8, 8)))
     assert "error" not in out, out.get("error")
-    rows = re.findall(r"alfa = ([\d.]+)\s+pérdida al inicio ([\d.e+-]+)\s+tras 40 (?:pasos|iteraciones) ([\d.e+-]+)", out["stdout"])
+    rows = re.findall(r"alfa ([\d.]+): ([\d.e+-]+) → ([\d.e+-]+)", out["stdout"])
     losses = {float(a): (float(l0), float(l40)) for a, l0, l40 in rows}
     assert set(losses) == {0.001, 0.1, 0.5}, out["stdout"]
     small, good, large = losses[0.001], losses[0.1], losses[0.5]
@@ -607,8 +608,33 @@ def test_learning_rate_cell_shows_what_the_text_says():
     assert (float(said.group(1).replace(",", ".")), float(said.group(2).replace(",", "."))) == (round(small[0], 3), round(small[1], 2))
     assert good[1] < 1e-6 * good[0], f"the good rate should converge: {good}"
     assert large[1] > 1e6 * large[0], f"the large rate should diverge: {large}"
-    grads = re.search(r"analítico = (-?[\d.]+)\s+numérico = (-?[\d.]+)", out["stdout"])
-    assert grads and abs(float(grads.group(1)) - float(grads.group(2))) < 1e-5
+    out = usercode.run(next(c for c in cells if "numérico" in c), np.zeros((8, 8)))
+    assert "error" not in out, out.get("error")
+    grads = re.search(r"analítico = (-?[\d.]+)\s+dL/dw numérico\s+= (-?[\d.]+)", out["stdout"])
+    assert grads and abs(float(grads.group(1)) - float(grads.group(2))) < 1e-5, out["stdout"]
+    # the curve it returns is L(w) (one lit pixel a column), falling as w grows (dL/dw < 0)
+    rows = np.argmax(np.asarray(out["image"]), axis=0)
+    assert np.all(np.diff(rows) >= 0) and rows[-1] - rows[0] > 50, rows
+
+
+def test_lecture_2_cells_show_what_their_slides_say():
+    """The X's three maps each peak at 1 (a perfect match); the receptive field cell ends at
+    16×16 after VGG-16's first two blocks (the notes say so) and lightens that square."""
+    from demos import usercode
+
+    cells = _python_cells(_lecture("02"))
+    out = usercode.run(next(c for c in cells if "x_diag_down" in c), np.zeros((8, 8)))
+    assert "error" not in out, out.get("error")
+    assert re.findall(r"(x_\w+) - máximo ([\d.]+)", out["stdout"]) == [
+        ("x_diag_down", "1.0"), ("x_center", "1.0"), ("x_diag_up", "1.0")], out["stdout"]
+    assert out["shape"] == [9 * 16, (9 + 3 * 10) * 16], out["shape"]
+    assert re.search(r"cada\s+neurona ve 16×16 píxeles", _lecture("02").read_text(encoding="utf-8"))
+    img = np.full((64, 80), 100, np.uint8)
+    out = usercode.run(next(c for c in cells if "capas" in c), img)
+    assert "error" not in out, out.get("error")
+    assert out["stdout"].splitlines()[-1].split() == ["max-pool", "2×2", "16", "4"], out["stdout"]
+    lit = np.argwhere(np.asarray(out["image"]) != 100)
+    assert lit.min(axis=0).tolist() == [24, 32] and lit.max(axis=0).tolist() == [39, 47], lit
 
 
 # ---------------------------------------------------------------- code that fits a slide

@@ -74,7 +74,7 @@ def test_the_cell_uses_codemirror_and_keeps_the_readers_code(server, page):
     page.reload()
     open_cell(page, server.url)
     assert cell_code(page) == edited
-    reset = page.locator(f"{CELL} button", has_text="Restaurar el original")
+    reset = page.locator(f"{CELL} button", has_text="Restaurar el original").first  # lecture 1 has two cells
     assert reset.is_enabled()
     reset.click()
     assert cell_code(page) == original and reset.is_disabled()

@@ -20,6 +20,9 @@ const SCROLLERS = "pre > code, .md-typeset__scrollwrap, div.arithmatex, .katex-d
  * slide seldom enlarges their pixels). */
 export const DIAGRAMS = 'img[src*="diagrams/"][src$=".svg"], img[src*="figures/"]';
 const MAX_GROW = 3;
+/* The code editors of the lectures' Python cells: CSS gives each a quarter of the slide,
+ * the fit grows it into the room the slide has left, no taller than its code. */
+export const EDITORS = ".demo .cw-code-box .cm-editor";
 /* The lines of a highlighted code block (pymdownx.highlight's line_spans). */
 const WRAPPABLE = "pre > code > span[id^='__span-']";
 
@@ -120,6 +123,37 @@ function growDiagrams(sec, box) {
   if (lo === 1) imgs.forEach(resetDiagram); else set(lo);
 }
 
+/** Fit a slide with code editors: each as tall as its code (the whole cell in view) at
+ * the largest zoom (>= min) that fits; code too long for that gets, at the smallest zoom,
+ * an editor as tall as the slide has room for, and scrolls inside it. The height is then
+ * pinned in px at that zoom (wrapped lines depend on it), so the teacher's typing never
+ * changes it: no refit, the slide stays still. A demo zoomed to the whole slide (Z)
+ * keeps its CSS height. Returns null when the slide has no editor to grow, else
+ * whether it fits (its zoom set). */
+function growEditors(sec, box, min) {
+  const eds = Array.from(box.querySelectorAll(EDITORS));
+  eds.forEach((e) => { e.style.height = ""; });
+  const grow = eds.filter((e) => !e.closest(".cw-zoomed"));
+  if (!grow.length) return null;
+  const pin = (hs) => grow.forEach((e, k) => { e.style.height = `${Math.floor(hs ? hs[k] : e.offsetHeight)}px`; });
+  grow.forEach((e) => { e.style.height = "auto"; });
+  if (zoomToFit(sec, box, min)) { pin(); return true; }
+  // At the smallest zoom: between the CSS height (a quarter of the slide) and the code's.
+  const full = grow.map((e) => e.offsetHeight);
+  grow.forEach((e) => { e.style.height = ""; });
+  const base = grow.map((e) => e.offsetHeight);
+  const at = (f) => base.map((b, k) => b + (full[k] - b) * f);
+  if (!fitsIn(sec, box)) return false;
+  let lo = 0, hi = 1;  // lo fits
+  for (let k = 0; k < 8; k++) {
+    const mid = (lo + hi) / 2;
+    pin(at(mid));
+    if (fitsIn(sec, box)) lo = mid; else hi = mid;
+  }
+  pin(at(lo));
+  return true;
+}
+
 export function resetDiagram(img) {
   Object.assign(img.style, {height: "", width: "", maxWidth: "", maxHeight: "", objectFit: ""});
 }
@@ -155,7 +189,7 @@ export class Fitter {
     const min = d.mode === "print" ? PRINT_MIN_FIT : MIN_FIT;
     sec.classList.remove("slide--wrap");
     growDiagrams(sec, box);
-    let ok = zoomToFit(sec, box, min);
+    let ok = growEditors(sec, box, min) ?? zoomToFit(sec, box, min);
     // Code or a formula wider than the slide even at the smallest zoom: long code lines
     // wrap, with a hanging indent under their own indentation (CSS reads --lead), a
     // formula wraps after an operator, and it fits again.
@@ -184,5 +218,6 @@ export class Fitter {
   reset(slide) {
     slide.content.style.zoom = "";
     slide.content.querySelectorAll(DIAGRAMS).forEach(resetDiagram);
+    slide.content.querySelectorAll(EDITORS).forEach((e) => { e.style.height = ""; });
   }
 }
