@@ -30,8 +30,12 @@ def mosaic(images, pad=2, fill=1.0):
     return out
 
 
-def grid_figure(images, *, row_labels, col_labels=None, ylabel=None, xlabel=None, title=None, size=0.55):
-    """Labelled image grid drawn as one mosaic (crisp, small PNG): rows and columns named on the axes."""
+def grid_figure(images, *, row_labels, col_labels=None, ylabel=None, xlabel=None, title=None, size=0.55,
+                label_size=None):
+    """Labelled image grid drawn as one mosaic (crisp, small PNG): rows and columns named on the axes.
+
+    label_size (points) sets every label and the title (one more); a grid shown on a slide
+    needs about 14 pt for its labels to stay >= 16 px on a 1024x768 projector."""
     r, c, h, w = images.shape
     pad = 2
     fig, ax = style.figure(figsize=(c * size + 1.4, r * size + 0.9))
@@ -43,7 +47,7 @@ def grid_figure(images, *, row_labels, col_labels=None, ylabel=None, xlabel=None
     if col_labels is None:
         ax.set_xticks([])
     else:
-        ax.set_xticks([j * (w + pad) + w / 2 - 0.5 for j in range(c)], col_labels, fontsize=8)
+        ax.set_xticks([j * (w + pad) + w / 2 - 0.5 for j in range(c)], col_labels, fontsize=label_size or 8)
         ax.xaxis.tick_top()
         ax.xaxis.set_label_position("top")
     ax.tick_params(length=0)
@@ -53,6 +57,8 @@ def grid_figure(images, *, row_labels, col_labels=None, ylabel=None, xlabel=None
         ax.set_xlabel(xlabel)
     if title:
         ax.set_title(title)
+    if label_size:
+        style.enlarge(fig, label_size)
     return fig
 
 
@@ -88,9 +94,9 @@ def run(ctx):
         "g_loss_first": round(float(np.mean(hist["g_loss"][:k])), 4),
         "snapshot_steps": marks,
     }
-    fig = grid_figure(images, row_labels=[f"paso {s}" for s in marks], ylabel="momento del entrenamiento",
+    fig = grid_figure(images, row_labels=[str(s) for s in marks], ylabel="iteración del entrenamiento",
                       xlabel=f"{COLUMNS} vectores latentes z fijos",
-                      title="DCGAN en MNIST: muestras durante el entrenamiento")
+                      title="DCGAN: muestras durante el entrenamiento", label_size=14)
     ctx.save_figure(
         "dcgan_samples.png", fig,
         alt=(f"Cuadrícula de {len(marks)} filas por {COLUMNS} columnas de imágenes de 28×28 generadas por una "

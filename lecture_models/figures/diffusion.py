@@ -94,7 +94,7 @@ def run(ctx):
         extra_arrays={"schedule.alphas_cumprod": schedule.alphas_cumprod.numpy().astype(np.float32)})
 
     fig = grid_figure(to_unit(grid).reshape(10, per, 28, 28), row_labels=[f"«{d}»" for d in range(10)],
-                      ylabel="clase pedida", title=f"Muestras condicionadas por clase (guía s = {GUIDANCE:g})")
+                      ylabel="clase pedida", title=f"Muestras por clase (guía s = {GUIDANCE:g})", label_size=14)
     ctx.save_figure(
         "diffusion_samples.png", fig,
         alt=(f"Cuadrícula de 10 filas por {per} columnas de dígitos generados: la fila k contiene "
@@ -108,10 +108,11 @@ def run(ctx):
     # Labels use the paper's t = 1..T: the state fed to the step with code index t is x_{t+1}.
     idx = np.linspace(0, k_steps, TRAJECTORY_COLUMNS).round().astype(int)
     steps_t = torch.linspace(T - 1, 0, k_steps).round().long().tolist()
-    col_labels = [f"t = {steps_t[i] + 1}" if i < k_steps else "t = 0" for i in idx]
+    col_labels = [f"{steps_t[i] + 1}" if i < k_steps else "0" for i in idx]
     frames = to_unit(traj[idx]).transpose(1, 0, 2, 3)  # (digits, columns, 28, 28)
     fig = grid_figure(frames, row_labels=[f"«{d}»" for d in TRAJECTORY_DIGITS], col_labels=col_labels,
-                      ylabel="clase pedida", size=0.8, title="Trayectoria de eliminación de ruido: de x_T a x_0")
+                      ylabel="clase pedida", xlabel="instante t", size=0.8,
+                      title="Del ruido (x_T) al dígito (x_0)", label_size=14)
     ctx.save_figure(
         "diffusion_trajectory.png", fig,
         alt=(f"Cuadrícula de {len(TRAJECTORY_DIGITS)} filas por {TRAJECTORY_COLUMNS} columnas: cada fila sigue "
@@ -124,7 +125,7 @@ def run(ctx):
 
     frames = np.stack([to_unit(s) for s in sweep])  # (scales, 10, 28, 28)
     fig = grid_figure(frames, row_labels=[f"s = {s:g}" for s in SWEEP], col_labels=[f"«{d}»" for d in range(10)],
-                      ylabel="escala de guía", title="Guía sin clasificador: mismo ruido inicial, distinta escala")
+                      ylabel="escala de guía", title="Mismo ruido inicial, distinta escala de guía", label_size=14)
     ctx.save_figure(
         "diffusion_guidance.png", fig,
         alt=(f"Cuadrícula de {len(SWEEP)} filas por 10 columnas: cada columna pide un dígito del 0 al 9 partiendo "

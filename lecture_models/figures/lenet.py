@@ -85,9 +85,10 @@ def plot_feature_maps(x, maps, filters):
 
     lim = float(np.abs(filters).max())
     rows = [("entrada", [x[0, 0]], {}),
-            ("filtros de C1", list(filters), {"cmap": "RdBu_r", "vmin": -lim, "vmax": lim})]
-    for name, caption in (("C1", "C1: conv 5×5\n+ ReLU"), ("S2", "S2: max-pool"),
-                          ("C3", "C3: conv 5×5\n+ ReLU"), ("S4", "S4: max-pool")):
+            ("filtros\nde C1", list(filters), {"cmap": "RdBu_r", "vmin": -lim, "vmax": lim})]
+    # Short two-line names at 17 pt: >= 16 px on the screen even on a 4:3 projector.
+    for name, caption in (("C1", "C1: conv\n+ ReLU"), ("S2", "S2:\nmax-pool"),
+                          ("C3", "C3: conv\n+ ReLU"), ("S4", "S4:\nmax-pool")):
         rows.append((caption, [m.cpu().numpy() for m in maps[name][0]], {"cmap": "gray"}))
     cols = max(len(imgs) for _, imgs, _ in rows)
     style.apply()
@@ -102,7 +103,7 @@ def plot_feature_maps(x, maps, filters):
             if c < len(imgs):
                 ax.imshow(np.asarray(imgs[c]), interpolation="nearest", **({"cmap": "gray"} | how))
             if c == 0:
-                ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=14)
+                ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=17, linespacing=1.0)
     return fig
 
 
@@ -155,7 +156,7 @@ def run(ctx):
     probs = logits.softmax(1)
     imgs = [x_te[j, 0].cpu().numpy() for j in wrong]
     titles = [f"real {int(y_te[j])} → {int(pred[j])}\np = {style.num(float(probs[j, pred[j]]), 2)}" for j in wrong]
-    fig, _ = style.image_grid(imgs, rows=max(1, (len(imgs) + 7) // 8), cols=8, titles=titles, size=1.1, title_size=11)
+    fig, _ = style.image_grid(imgs, rows=max(1, (len(imgs) + 7) // 8), cols=8, titles=titles, size=1.15, title_size=12.5)
     ctx.save_figure(
         "lenet_misclassified.png", fig, data=MNIST_DATA_NAME, metrics={**metrics, "errors": int((pred != y_te).sum())},
         alt=f"{len(imgs)} dígitos de prueba mal clasificados, cada uno con su clase real, la predicha y la "

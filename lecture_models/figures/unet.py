@@ -56,7 +56,7 @@ def dice_figure(dice, mean_digits):
     bars = ax.bar(range(NUM_CLASSES), values, color=colors, edgecolor="black", linewidth=0.5)
     for bar, v in zip(bars, values):
         # White box: the value stays readable where it crosses the mean line.
-        ax.text(bar.get_x() + bar.get_width() / 2, v + 0.04, style.num(v, 2), ha="center", fontsize=8,
+        ax.text(bar.get_x() + bar.get_width() / 2, v + 0.04, style.num(v, 2), ha="center", fontsize=11,
                 bbox=dict(facecolor="white", edgecolor="none", pad=2), zorder=3)
     ax.axhline(mean_digits, color="black", linestyle="--", linewidth=1,
                label=f"Dice medio de los dígitos = {style.num(mean_digits, 2)}")
@@ -67,6 +67,7 @@ def dice_figure(dice, mean_digits):
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: style.num(v, 1)))
     fig.legend(loc="outside lower center")  # below the axes: never on top of a bar
     ax.set_title("U-Net: coeficiente de Dice por clase")
+    style.enlarge(fig, 12)  # >= 16 px on the screen even on a 4:3 projector
     return fig
 
 
@@ -84,10 +85,10 @@ def overlays_figure(x, y, pred):
                   (overlay(img, pred[r].numpy()), f"Predicción\n(Dice {style.num(d, 2)})")]
         for ax, (panel, title) in zip(group, panels):
             ax.imshow(panel, interpolation="nearest")
-            ax.set_title(title, fontsize=13)
+            ax.set_title(title, fontsize=17)  # >= 16 px on the screen even on a 4:3 projector
     handles = [mpatches.Patch(color=c, label=str(k)) for k, c in enumerate(DIGIT_COLORS)]
-    fig.legend(handles=handles, loc="outside lower center", ncol=10, title="Dígito", fontsize=13,
-               title_fontsize=13, handlelength=1.2, columnspacing=1.0)
+    fig.legend(handles=handles, loc="outside lower center", ncol=10, title="Dígito", fontsize=17,
+               title_fontsize=17, handlelength=1.2, columnspacing=1.0)
     return fig
 
 
