@@ -250,3 +250,29 @@ def test_digit_explorer_maps_and_thumbnails_grow_into_the_slide(server, deck):
     assert got["thumbs"] >= 48, f"thumbnails of {got['thumbs']:.1f} px on the screen: {got}"
     assert got["zoom"] == 1 and not got["overflow"] and got["bottom"], got
     assert not got["broken"], f"captions broken inside a word: {got['broken']}"
+
+
+# The 5×5 step demo's cells on the screen at least (issue 19: 27 px at 1024×768, the products
+# table under the grids and a third of the demo empty beside them).
+STEP_CELL = {(1024, 768): 30, (1280, 720): 40}
+
+
+def test_step_player_grids_use_the_room_beside_them(server, deck):
+    page = deck
+    size = (page.viewport_size["width"], page.viewport_size["height"])
+    sel = present(page, server.url + "lectures/02-convolucion/", "conv-steps", ready=False)
+    page.wait_for_function("sel => document.querySelector(sel).dataset.output", arg=sel)
+    page.locator(f"{sel} button:has-text('Paso siguiente')").click()
+    page.wait_for_function("sel => document.querySelector(sel).dataset.step === '0'", arg=sel)
+    frames(page, 4)
+    got = page.evaluate("""sel => {
+        const el = document.querySelector(sel);
+        const grid = el.querySelector('canvas').getBoundingClientRect();
+        const table = el.querySelector('.cw-products').getBoundingClientRect();
+        const demo = el.getBoundingClientRect(), slide = el.closest('section.slide').getBoundingClientRect();
+        return {cell: grid.width / 5, zoom: parseFloat(el.closest('.slide-content').style.zoom || '1'),
+                tableInside: table.right <= demo.right + 1 && table.bottom <= demo.bottom + 1,
+                demoInside: demo.bottom <= slide.bottom + 1};
+    }""", sel)
+    assert got["cell"] >= STEP_CELL[size], got
+    assert got["zoom"] >= 0.95 and got["tableInside"] and got["demoInside"], got

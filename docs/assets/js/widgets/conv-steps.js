@@ -56,10 +56,29 @@ export default {name: "conv-steps", mount(el, {runtime: rt, ui}) {
     function layout() {
       if (!data) return;
       const cols = data.padded.shape[1] + data.kernel.shape[1] + data.output.shape[1] + 2;
+      if (productsBox.parentElement !== el) mats.after(productsBox);
       // On a slide, grids too wide for the stage's right column (the 9×9 X) take the demo's width, under the controls.
       spanDemo(mats, false);
-      if (widestCell(mats, cols) < 40) spanDemo(mats);
-      grow(mats, (c) => { cell = c; draw(steps.index); }, fitCell(mats, cols), MIN_CELL, widestCell(mats, cols));
+      let widest = widestCell(mats, cols);
+      if (widest < 40 && mats.closest(".slides-deck") && !mats.closest(".cw-zoomed")) {
+        spanDemo(mats);
+        widest = widestCell(mats, cols);
+        // The grids then leave the row's right part empty (the 5×5 at 1024×768): the products
+        // table goes there, beside them, rather than under them, where the cells stay large.
+        const beside = besideCell(cols);
+        if (beside >= 40) { mats.append(productsBox); widest = beside; }
+      }
+      grow(mats, (c) => { cell = c; draw(steps.index); }, fitCell(mats, cols), MIN_CELL, widest);
+    }
+
+    /** The cell that fits `cols` cells and the products table (as wide as its first step's) in the grids' row. */
+    function besideCell(cols) {
+      const shown = steps.index;
+      draw(0);
+      const table = products.offsetWidth;
+      draw(shown);
+      const width = widestCell(mats, 1, 1e5) + 2;  // the row's width at the slide's zoom 1
+      return Math.floor((width - table - 20) / cols) - 2;
     }
 
     function draw(i) {
