@@ -426,10 +426,34 @@ KERNEL_LABELS: dict[str, str] = {
 
 _BRACKET_ROW = re.compile(r"\[([^\[\]]*)\]")
 _CELL_SEP = re.compile(r"[,\s]+")
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
+
+# The one rule for a decimal comma in text of several numbers (the widgets' hints say it;
+# docs/assets/js/widgets/numbers.js applies the same): when the numbers of a row are
+# separated by spaces (rows by ';', lines or [..]) and every comma sits between two
+# digits, a comma is decimal: «0,5 1 -0,5» is 0.5, 1, -0.5. Otherwise commas separate
+# numbers and decimals take a point: «0.5, 1, -0.5», «1,0;0,1».
+DECIMAL_COMMA_RULE = ("Números separados por espacios: la coma es decimal (0,5 1 -0,5); "
+                      "separados por comas, usa punto decimal (0.5, 1, -0.5).")
+
+
+def decimal_comma(token: str) -> str:
+    """One number typed with a decimal comma («0,5», «-1,25») as Python reads it («0.5»);
+    any other text unchanged."""
+    t = token.strip()
+    return t.replace(",", ".") if _ONE_DECIMAL_COMMA.fullmatch(t) else token
+
+
+def _commas_are_decimal(text: str, rows: list[str]) -> bool:
+    commas = text.count(",")
+    return (commas > 0 and len(_DIGIT_COMMA.findall(text)) == commas
+            and any(len(row.split()) > 1 for row in rows))
 
 
 def parse_kernel_rows(text: str) -> list[list[str]]:
-    """Split typed text into rows of tokens: lines or ';' separate rows, or [..] groups."""
+    """Split typed text into rows of tokens: lines or ';' separate rows, or [..] groups;
+    a comma is decimal or a separator by DECIMAL_COMMA_RULE."""
     if "[" in text or "]" in text:
         if text.count("[") != text.count("]"):
             raise InputError(f"Los corchetes del núcleo no están balanceados: hay "
@@ -438,6 +462,8 @@ def parse_kernel_rows(text: str) -> list[list[str]]:
         rows = _BRACKET_ROW.findall(text)
     else:
         rows = re.split(r"[\n;]", text)
+    if _commas_are_decimal(text, rows):
+        return [[t.replace(",", ".") for t in row.split()] for row in rows if row.strip()]
     return [_CELL_SEP.split(row.strip(" \t\r\n,")) for row in rows if row.strip(" \t\r\n,")]
 
 
@@ -451,7 +477,7 @@ def _cell_value(cell: Any, r: int, c: int) -> float:
     if isinstance(cell, (Real, np.number)) and not isinstance(cell, (bool, np.bool_)):
         value = float(cell)
     elif isinstance(cell, str):
-        token = cell.strip().replace("\u2212", "-")  # minus sign copied from the lectures
+        token = decimal_comma(cell.strip().replace("\u2212", "-"))  # minus sign copied from the lectures; «0,5»
         if not token:
             raise bad(f"{where} está vacía", "empty")
         try:
@@ -463,7 +489,7 @@ def _cell_value(cell: Any, r: int, c: int) -> float:
             except ZeroDivisionError:
                 raise bad(f"{where} divide por cero: {cell!r}", "division_by_zero") from None
             except ValueError:
-                hint = " (usa punto decimal, por ejemplo 0.5)" if "," in token else ""
+                hint = " (una sola coma decimal, por ejemplo 0,5)" if "," in token else ""
                 raise bad(f"{where} no es un número: {cell!r}{hint}", "not_a_number") from None
     else:
         raise bad(f"{where} no es un número: {cell!r}", "not_a_number")
@@ -477,9 +503,9 @@ def parse_kernel(source: str | Sequence[Any] | np.ndarray) -> FloatArray:
 
     Accepts text with one row per line (or rows separated by ';', or written as
     ``[[1, 0], [0, 1]]``) and numbers separated by commas and/or spaces; fractions such
-    as ``1/9`` are allowed and decimals use a point. Also accepts nested lists of numbers
-    or strings (a JS array from a grid of inputs, converted or still a Pyodide proxy);
-    a flat list is one row. Cells are numbered from 1, as (row, column).
+    as ``1/9`` are allowed; a decimal comma as DECIMAL_COMMA_RULE says. Also accepts
+    nested lists of numbers or strings (a JS array from a grid of inputs, converted or
+    still a Pyodide proxy); a flat list is one row. Cells are numbered from 1, as (row, column).
     """
     if hasattr(source, "to_py"):  # a JavaScript array handed over by Pyodide
         source = source.to_py()

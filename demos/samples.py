@@ -130,20 +130,21 @@ QUESTIONS: dict[str, dict[str, int]] = {
 
 def _whole_number(text: Any) -> int:
     """The reader's answer as an int, or a Spanish reason why it is not one."""
-    token = str(text).strip().replace("\u2212", "-")
+    typed = str(text).strip()
+    token = ops.decimal_comma(typed.replace("\u2212", "-"))  # «5,0» as every box reads it
     if not token:
         raise InputError("Escribe un número entero en la casilla de la respuesta",
                          field="answer", code="empty")
     try:
         value = float(token)
     except ValueError:
-        raise InputError(f"«{token}» no es un número entero", field="answer",
+        raise InputError(f"«{typed}» no es un número entero", field="answer",
                          code="not_a_number") from None
     if value > ops.MAX_INT:  # also inf: "1e400" or 400 typed digits
         raise InputError("Ese tamaño es demasiado grande para esta pregunta", field="answer",
                          code="too_large")
     if not np.isfinite(value) or not value.is_integer():
-        raise InputError(f"«{token}» no es un número entero", field="answer", code="not_integer")
+        raise InputError(f"«{typed}» no es un número entero", field="answer", code="not_integer")
     if value < 1:
         raise InputError(f"El tamaño debe ser al menos 1; se recibió {int(value)}",
                          field="answer", code="too_small")

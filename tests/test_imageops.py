@@ -255,6 +255,13 @@ def test_kernel_presets():
     ([[1, 2.5], (3, 4)], [[1, 2.5], [3, 4]]),
     (["1", "0", "-1"], [[1, 0, -1]]),
     (np.eye(2), [[1, 0], [0, 1]]),
+    # A decimal comma (DECIMAL_COMMA_RULE): numbers separated by spaces, every comma between digits.
+    ("0,5 1 -0,5", [[0.5, 1, -0.5]]),
+    ("1,5 2,5; 3,5 \u22124,5", [[1.5, 2.5], [3.5, -4.5]]),
+    ("[0,25 1] [2 3]", [[0.25, 1], [2, 3]]),
+    ([["0,5", "-1,25"]], [[0.5, -1.25]]),
+    ("0.5, 1, -0.5", [[0.5, 1, -0.5]]),  # commas beside spaces separate
+    ("1,0;0,1", [[1, 0], [0, 1]]),  # no spaces: commas separate
 ])
 def test_parse_kernel_accepts(source, expected):
     out = ops.parse_kernel(source)
@@ -265,7 +272,7 @@ def test_parse_kernel_accepts(source, expected):
 @pytest.mark.parametrize("source, message", [
     ("1 abc\n3 4", "La celda (1, 2) del núcleo no es un número: 'abc'"),
     ([["1", "2", "3"], ["4", "5", "abc"]], "La celda (2, 3) del núcleo no es un número: 'abc'"),
-    ([["0,5"]], "usa punto decimal"),
+    ([["1,2,5"]], "no es un número: '1,2,5' (una sola coma decimal"),
     ([["1", ""]], "La celda (1, 2) del núcleo está vacía"),
     ([[1, None]], "La celda (1, 2) del núcleo no es un número: None"),
     ([[True]], "no es un número: True"),

@@ -135,3 +135,30 @@ def test_a_matrix_typed_in_one_kernel_cell_becomes_the_kernel_without_enter(serv
     values = page.eval_on_selector_all(f"{sel} .cw-kernel input", "els => els.map(e => e.value)")
     assert values == ["-1", "0", "1", "-2", "0", "2", "-1", "0", "1"]
     assert page.eval_on_selector(sel, "el => el.dataset.errorCode") == ""
+
+
+def test_several_numbers_in_one_box_read_a_decimal_comma(server, page):
+    """Issue 19: one reading of a decimal comma. A matrix typed into one kernel cell with
+    its numbers separated by spaces reads «0,5» as 0.5 (not 0 and 5: that made rows of
+    five numbers), as the hint says; the quiz's LeNet answer «5,0» is 5."""
+    sel = '[data-demo="conv-explorer"]'
+    page.goto(server.url + "demos/")
+    wait_for_demo(page, sel)
+    page.wait_for_function("s => document.querySelector(s).dataset.range", arg=sel, timeout=60_000)
+    assert "la coma es decimal (0,5 1 -0,5)" in page.inner_text(f"{sel} .cw-hint")
+    first = page.locator(f'{sel} [data-cell="0,0"]')
+    first.click()
+    first.press("Control+a")
+    first.press_sequentially("0,5 1 -0,5; 1 0 1; -0,5 1 0,5", delay=10)
+    page.wait_for_function("s => ![...document.querySelectorAll(s + ' .cw-kernel input')].some(e => /\\s/.test(e.value))",
+                           arg=sel, timeout=30_000)  # the matrix spread over the cells
+    values = page.eval_on_selector_all(f"{sel} .cw-kernel input", "els => els.map(e => e.value)")
+    assert [float(v.replace(",", ".")) for v in values] == [0.5, 1, -0.5, 1, 0, 1, -0.5, 1, 0.5]
+    assert page.eval_on_selector(sel, "el => el.dataset.errorCode") == ""
+
+    quiz = '[data-demo="output-size-quiz"]'
+    form = page.locator(f"{quiz} form[data-question=lenet-conv]")
+    form.locator("input").fill("5,0")
+    form.locator("button").click()
+    page.wait_for_function("f => f.querySelector('.cw-feedback').dataset.ok", arg=form.element_handle())
+    assert form.locator(".cw-feedback").get_attribute("data-ok") == "true", form.locator(".cw-feedback").inner_text()

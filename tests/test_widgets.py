@@ -91,6 +91,7 @@ def test_steps_records_match_imageops():
     ("lenet-conv", "40", False, "mayor que la entrada"),
     ("lenet-pool", " 2 ", True, "Correcto"),
     ("lenet-pool", "1", False, "no mira todos los píxeles"),
+    ("lenet-conv", "5,0", True, "Correcto"),  # a decimal comma, as every box reads it
 ])
 def test_quiz_answers_are_checked_with_the_formula(question, answer, correct, phrase):
     res = samples.check_answer(question, answer)
@@ -98,7 +99,8 @@ def test_quiz_answers_are_checked_with_the_formula(question, answer, correct, ph
 
 
 @pytest.mark.parametrize("answer, phrase", [("", "Escribe"), ("abc", "no es un número entero"),
-                                            ("2.5", "no es un número entero"), ("0", "al menos 1")])
+                                            ("2.5", "no es un número entero"), ("2,5", "«2,5» no es un número entero"),
+                                            ("0", "al menos 1")])
 def test_quiz_rejects_what_is_not_a_size(answer, phrase):
     with pytest.raises(ValueError, match=phrase):
         samples.check_answer("lenet-conv", answer)
@@ -188,6 +190,7 @@ def test_bridge_sends_records_and_one_interrupt_message():
     ("1 0 -1; 2 0 -2; 1 0 -1", [["1", "0", "-1"], ["2", "0", "-2"], ["1", "0", "-1"]]),
     ("1/9 1/9\n1/9 1/9", [["1/9", "1/9"], ["1/9", "1/9"]]),
     ("[[1, 2], [3, 4]]", [["1", "2"], ["3", "4"]]),
+    ("0,5 1 -0,5; 1 0 1; -0,5 1 0,5", [["0.5", "1", "-0.5"], ["1", "0", "1"], ["-0.5", "1", "0.5"]]),
 ])
 def test_a_pasted_matrix_splits_into_kernel_cells(text, grid):
     assert samples.kernel_cells(text) == grid

@@ -11,6 +11,7 @@
  */
 import {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, canvasFigure,
          fmt, placeErrors, rows, isInterrupted} from "./common.js";
+import {decimalCommas, DECIMAL_COMMA_RULE} from "./numbers.js";
 
   /** 0.1111… -> "1/9", 0.0625 -> "1/16": presets read as the lectures write them. */
   // Text that is a whole matrix, not one number: rows split by ";" or lines, brackets,
@@ -50,7 +51,7 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
         h("div", {class: "cw-control"}, h("label", {for: sizeId}, "Tamaño"), sizeSel)),
       grid,
       h("p", {class: "cw-hint", text: "Escribe números: -1, 0,5 (o 0.5) o fracciones como 1/9; o pega o escribe una matriz "
-        + "entera en una celda, por ejemplo 1 0 -1; 2 0 -2; 1 0 -1."}));
+        + "entera en una celda, por ejemplo 1 0 -1; 2 0 -2; 1 0 -1. " + DECIMAL_COMMA_RULE}));
 
     function buildGrid(values) {
       grid.textContent = "";
@@ -85,7 +86,7 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
     async function pasteMatrix(text) {
       let grid;
       try {
-        grid = await rt.call("demos.samples", "kernel_cells", [text], {max_size: 7});
+        grid = await rt.call("demos.samples", "kernel_cells", [decimalCommas(text)], {max_size: 7});
       } catch (err) {
         ui.error(err);  // the kernel and its output stay; the message says what to paste
         return;
