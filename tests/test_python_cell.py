@@ -8,6 +8,7 @@ import re
 import time
 
 import numpy as np
+import pytest
 
 from conftest import wait_for_demo
 from demos import usercode
@@ -125,3 +126,42 @@ def test_ctrl_enter_runs_an_exercise_without_adding_a_line(server, page):
                            "!/Cargando|Escribe la función|Esperando|Ejecutando/.test(document.querySelector(s + ' .ex-result').textContent)",
                            arg=sel, timeout=60_000)
     assert cell_code(page, sel) == before
+
+
+# The shown slide's cell: its whole code in view (the editor does not scroll), inside the
+# slide, at a zoom the fit allows; the editor's height in px (pinned, so typing never refits).
+SHOWN_CODE = """sel => {
+    const sec = document.querySelector('.slide-frame:not([hidden]) > section.slide');
+    const ed = document.querySelector(sel + ' .cm-editor'), s = ed.querySelector('.cm-scroller');
+    const lines = ed.querySelectorAll('.cm-line');
+    const last = lines[lines.length - 1].getBoundingClientRect(), box = s.getBoundingClientRect();
+    return {hidden: s.scrollHeight - s.clientHeight, lastInView: last.bottom <= box.bottom + 1
+              && last.bottom <= sec.getBoundingClientRect().bottom + 1,
+            zoom: parseFloat(sec.querySelector('.slide-content').style.zoom || '1'),
+            overflow: sec.classList.contains('slide--overflow'), pinned: ed.style.height};
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_cell_on_a_slide_shows_all_its_code(server, browser, size):
+    """The slide's fit grows the editor to its code (issue 19: it was a quarter of the slide,
+    and the last lines were cut); lecture 2's receptive-field cell is 18 lines long."""
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = ctx.new_page()
+    try:
+        page.goto(server.url + "lectures/02-convolucion/?slides")
+        page.wait_for_selector(".slides-deck .slide-frame")
+        n = page.evaluate("() => [...document.querySelectorAll('.slide-frame')].findIndex(f => "
+                          "/campo receptivo/.test(f.querySelector('[data-demo=python-cell]')?.dataset.code || '')) + 1")
+        page.evaluate("n => { location.hash = 'slide-' + n; }", n)
+        sel = f'.slide-frame:not([hidden]) {CELL}'
+        assert wait_for_demo(page, sel) == "ready"
+        page.wait_for_function("s => document.querySelector(s).dataset.editor === 'codemirror'", arg=sel)
+        page.wait_for_function("s => +document.querySelector(s).dataset.runs >= 1", arg=sel, timeout=60_000)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        shown = page.evaluate(SHOWN_CODE, sel)
+        assert shown["hidden"] <= 1 and shown["lastInView"], shown
+        assert shown["zoom"] >= 0.85 and not shown["overflow"], shown
+        assert shown["pinned"].endswith("px"), shown
+    finally:
+        ctx.close()

@@ -10,14 +10,11 @@ Escribe `info_nce(img, txt, temperature)`: la pérdida **contrastiva simétrica*
 entrena CLIP. `img` y `txt` son matrices $N \times d$: la fila $i$ de `img` es la imagen
 que describe la fila $i$ de `txt`, y las demás filas del lote hacen de negativos.
 
-1. Normaliza cada fila a norma 1 (pueden venir normalizadas o no): para la imagen $x_i$
-   y el texto $y_j$, $\hat x_i = x_i / \lVert x_i \rVert$ y $\hat y_j = y_j / \lVert y_j \rVert$.
-2. Las puntuaciones son los cosenos divididos por la temperatura $\tau$:
-   $z_{ij} = \hat x_i \cdot \hat y_j \,/\, \tau$, una matriz $N \times N$ cuya
-   diagonal son las parejas correctas.
-3. La pérdida es la media de dos entropías cruzadas con las clases $0, 1, \dots, N-1$:
-   la de cada imagen frente a todos los textos (filas de $Z$) y la de cada texto frente a
-   todas las imágenes (filas de $Z^\top$):
+1. Normaliza cada fila a norma 1 (pueden venir sin normalizar): $\hat x_i$, $\hat y_j$.
+2. Las puntuaciones son los cosenos divididos por la temperatura $\tau$,
+   $z_{ij} = \hat x_i \cdot \hat y_j \,/\, \tau$: la diagonal de $Z$ son las parejas correctas.
+3. La pérdida es la media de dos entropías cruzadas con las clases $0, \dots, N-1$, la de
+   las filas de $Z$ (cada imagen frente a los textos) y la de las filas de $Z^\top$:
 
 $$
 \begin{aligned}
@@ -26,10 +23,11 @@ L = \frac{1}{2}\Big[&-\frac{1}{N}\sum_i \log \frac{e^{z_{ii}}}{\sum_j e^{z_{ij}}
 \end{aligned}
 $$
 
-Devuelve un número. Con $\tau$ pequeña las puntuaciones llegan a cientos o miles: calcula
-el logaritmo de la suma de exponenciales de forma estable (restando el máximo de cada
-fila). La referencia es PyTorch: `F.normalize` y dos `F.cross_entropy` con
-`torch.arange(N)`.
+Devuelve un número. Con $\tau$ pequeña las puntuaciones llegan a miles: calcula el
+logaritmo de la suma de exponenciales restando el máximo de cada fila.
+
+La referencia es PyTorch: `F.normalize` y dos `F.cross_entropy` con `torch.arange(N)`.
+{ .reading-only }
 """
 
 STARTER = '''import numpy as np

@@ -32,60 +32,54 @@ $$
 - El atajo es `x` tal cual si `w_sc` es `None`; si no, es la **proyección**: una
   convolución 1×1 `w_sc` $(C', C, 1, 1)$ con el mismo paso, seguida de `bn_sc`.
 
-El código inicial ya trae `conv(x, w, stride, padding)`, una convolución de varios
-canales como `torch.nn.functional.conv2d`. La referencia es PyTorch
+El código inicial ya trae, al final, `conv(x, w, stride, padding)`: una convolución de
+varios canales como `torch.nn.functional.conv2d`. La referencia es PyTorch
 (`F.conv2d` y `F.batch_norm(..., training=False)`), comprobada contra el `BasicBlock`
 de `lecture_models/models/resnet.py` en modo `eval()`.
 """
 
-STARTER = '''import numpy as np
-
+# The helper both the starter and the solution end with (the student writes what comes
+# first: the editor on a slide opens on it).
+CONV = '''
+# Ya la tienes: como F.conv2d, sin sesgo.
 def conv(x, w, stride=1, padding=0):
-    """Convolución de x (C, H, W) con w (C_out, C, kh, kw), sin sesgo, como F.conv2d."""
-    x = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
-    c_out, _, kh, kw = w.shape
-    oh = (x.shape[1] - kh) // stride + 1
-    ow = (x.shape[2] - kw) // stride + 1
-    out = np.zeros((c_out, oh, ow))
+    """x (C, H, W) con w (C_out, C, k, k)."""
+    p, s, k = padding, stride, w.shape[-1]
+    x = np.pad(x, ((0, 0), (p, p), (p, p)))
+    oh = (x.shape[1] - k) // s + 1
+    ow = (x.shape[2] - k) // s + 1
+    out = np.zeros((len(w), oh, ow))
     for i in range(oh):
         for j in range(ow):
-            ventana = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw]
-            out[:, i, j] = np.tensordot(w, ventana, axes=3)
-    return out
-
-def batch_norm(x, bn, eps=1e-5):
-    """BatchNorm en inferencia, canal a canal (x tiene forma (C, H, W))."""
-    return x
-
-def residual_block(x, w1, bn1, w2, bn2, stride=1, w_sc=None, bn_sc=None):
-    """Bloque residual básico de ResNet en modo eval()."""
-    out = conv(x, w1, stride, padding=1)
-    # BN1, ReLU, conv2, BN2, el atajo, la suma y la última ReLU
+            v = x[:, i*s:i*s + k, j*s:j*s + k]
+            out[:, i, j] = np.tensordot(w, v, 3)
     return out
 '''
 
-SOLUTION = '''import numpy as np
-
-def conv(x, w, stride=1, padding=0):
-    """Convolución de x (C, H, W) con w (C_out, C, kh, kw), sin sesgo, como F.conv2d."""
-    x = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
-    c_out, _, kh, kw = w.shape
-    oh = (x.shape[1] - kh) // stride + 1
-    ow = (x.shape[2] - kw) // stride + 1
-    out = np.zeros((c_out, oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            ventana = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw]
-            out[:, i, j] = np.tensordot(w, ventana, axes=3)
-    return out
+STARTER = '''import numpy as np
 
 def batch_norm(x, bn, eps=1e-5):
-    """BatchNorm en inferencia, canal a canal (x tiene forma (C, H, W))."""
+    # BN en inferencia, canal a canal
+    return x
+
+def residual_block(x, w1, bn1, w2, bn2,
+        stride=1, w_sc=None, bn_sc=None):
+    out = conv(x, w1, stride, padding=1)
+    # BN1, ReLU, conv2, BN2; la suma
+    # con el atajo y la última ReLU
+    return out
+''' + CONV
+
+SOLUTION = '''import numpy as np
+
+def batch_norm(x, bn, eps=1e-5):
+    """BN en inferencia, canal a canal."""
     gamma, beta, media, var = bn[:, :, None, None]    # cada uno de forma (C, 1, 1)
     return gamma * (x - media) / np.sqrt(var + eps) + beta
 
-def residual_block(x, w1, bn1, w2, bn2, stride=1, w_sc=None, bn_sc=None):
-    """Bloque residual básico de ResNet en modo eval()."""
+def residual_block(x, w1, bn1, w2, bn2,
+        stride=1, w_sc=None, bn_sc=None):
+    """Bloque residual de ResNet en eval()."""
     out = np.maximum(batch_norm(conv(x, w1, stride, padding=1), bn1), 0)
     out = batch_norm(conv(out, w2, 1, padding=1), bn2)
     if w_sc is None:
@@ -93,7 +87,7 @@ def residual_block(x, w1, bn1, w2, bn2, stride=1, w_sc=None, bn_sc=None):
     else:
         atajo = batch_norm(conv(x, w_sc, stride), bn_sc)
     return np.maximum(out + atajo, 0)
-'''
+''' + CONV
 
 HINTS = [
     "En inferencia BatchNorm no mira `x`: usa la media y la varianza acumuladas de `bn`, y "
