@@ -276,3 +276,34 @@ def test_step_player_grids_use_the_room_beside_them(server, deck):
     }""", sel)
     assert got["cell"] >= STEP_CELL[size], got
     assert got["zoom"] >= 0.95 and got["tableInside"] and got["demoInside"], got
+
+
+COVERS = """sel => {
+    const el = document.querySelector(sel), box = el.querySelector(':scope > .demo-error').getBoundingClientRect();
+    const hit = (r) => r.left < box.right && box.left < r.right && r.top < box.bottom && box.top < r.bottom;
+    return [...el.querySelectorAll('.cw-result, .cw-formula, .cw-feedback, .cw-step-text')]
+        .filter((n) => n.getClientRects().length && hit(n.getBoundingClientRect())).map((n) => n.textContent);
+}"""
+
+
+def test_the_error_on_a_slide_leaves_the_result_line_in_view(server, deck):
+    """Issue 19: the error box floating over the bottom of a presented demo hid its result
+    line («Sin resultado: corrige…»). It now keeps beside the line (the line in the right
+    column) or above it; the slide keeps its zoom and the demo its height."""
+    page = deck
+    sel = present(page, server.url + "lectures/01-fundamentos/", "optimizer-playground", ready=False)
+    type_into(page, page.locator(f"{sel} input[data-field=steps]"), "abc")
+    settled(page, sel)
+    assert "no es un número" in error_shown(page, sel)
+    frames(page)
+    assert page.evaluate(COVERS, sel) == []
+    assert "Sin resultado" in page.inner_text(f"{sel} .cw-result")
+    assert_still(page, "optimizer-playground")
+
+    sel = present(page, server.url + "lectures/02-convolucion/", "output-size-quiz", ready=False)
+    type_into(page, page.locator(f"{sel} [data-field=stride]"), "0")
+    settled(page, sel)
+    assert error_shown(page, sel)
+    frames(page)
+    assert page.evaluate(COVERS, sel) == []
+    assert_still(page, "output-size-quiz")

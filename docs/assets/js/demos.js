@@ -39,6 +39,9 @@ import * as widgets from "./widgets/index.js";
     error: "No se pudo cargar Python en el navegador.",
   };
 
+  // A demo's result lines (widgets.css gives them a fixed place on a slide).
+  const RESULT_LINES = ".cw-result, .cw-formula, .cw-feedback, .cw-step-text";
+
   function makeUI(el) {
     let status = el.querySelector(":scope > .demo-status");
     if (!status) {
@@ -56,6 +59,23 @@ import * as widgets from "./widgets/index.js";
       errorBox.hidden = true;
       el.append(errorBox);
     }
+    /** On a slide the error floats over the bottom of the demo (widgets.css), which is
+     * where most demos' result line is: it must not hide it. When that line sits in the
+     * right column the error keeps to the left of it, else it ends just above it. Only
+     * its placement changes: nothing in the demo moves, the slide keeps its zoom. */
+    function placeError() {
+      Object.assign(errorBox.style, {right: "", bottom: ""});
+      if (errorBox.hidden || !el.closest(".slides-deck") || el.classList.contains("cw-zoomed")) return;
+      const lines = [...el.querySelectorAll(RESULT_LINES)].filter((n) => n.getClientRects().length);
+      if (!lines.length) return;
+      const demo = el.getBoundingClientRect(), scale = demo.width / (el.offsetWidth || 1) || 1;
+      const last = lines.map((n) => n.getBoundingClientRect()).reduce((a, b) => (b.bottom > a.bottom ? b : a));
+      const err = errorBox.getBoundingClientRect();
+      if (err.right <= last.left || last.right <= err.left || err.bottom <= last.top || last.bottom <= err.top) return;
+      if (last.left - demo.left > demo.width * 0.3) errorBox.style.right = `${(demo.right - last.left) / scale + 8}px`;
+      else errorBox.style.bottom = `${(demo.bottom - last.top) / scale + 4}px`;
+    }
+    if (typeof ResizeObserver !== "undefined") new ResizeObserver(() => placeError()).observe(el);
     const marked = new Set();
     function mark(rec) {
       for (const node of marked) node.removeAttribute("aria-invalid");
@@ -94,6 +114,7 @@ import * as widgets from "./widgets/index.js";
           details.append(summary, pre);
           errorBox.append(details);
         }
+        placeError();
       },
       drawMatrix(canvas, rec, opts = {}) { drawGrid(canvas, rows(rec), {cell: 48, ...opts}); },
       drawImage,
