@@ -108,6 +108,7 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
             + "reiniciado. ¿Un bucle que no termina? Corrígelo y ejecútalo de nuevo.", {field: "code", code: "timeout"});
         }
         stdout.textContent = out.stdout || "";
+        stdout.scrollTop = stdout.scrollHeight;  // like a terminal: the last lines in view (a slide's box is short)
         lastOk = !out.error;
         if (out.error) {
           ui.error(out.error);
