@@ -37,33 +37,11 @@ MIN_PROSE = 22.0  # running text: paragraphs and list items outside demos, table
 MIN_FIT = 0.85
 
 # Slides that do not fit yet, as (lecture, slide title as the deck labels it, "WxH"):
-# none. Keep it that way: re-cut a slide that fails (fewer lines, a 10-20 line excerpt,
-# text to the speaker notes or `{ .reading-only }`) rather than listing it here. Listed:
-# only drawn text (figures, diagrams) that needs a long rerun or another owner; the
-# list only shrinks. Drawn text (figures, diagrams, canvases): none listed any more.
+# none, drawn text included. Keep it that way: re-cut a slide that fails (fewer lines, a
+# 10-20 line excerpt, text to the speaker notes or `{ .reading-only }`), redraw a figure
+# with larger labels, rather than listing it here; the list only shrinks.
 # `SLIDE_WALK_LIST=1 pytest tests/test_slide_walk.py -s` prints the failing keys.
-KNOWN_OFFENDERS: set[tuple[str, str, str]] = {
-    # Lecture Python cells on a slide: the CodeMirror editor is held to a quarter of the
-    # slide's height (so the slide fits at 1024x768) and scrolls, so its last lines are
-    # cut («cortado»). To fix: shorter example code on these slides, or an editor that
-    # grows into the slide's room like the canvases.
-    ("01-fundamentos", "Compruébalo tú: gradiente analítico frente a numérico", "1024x768"),
-    ("01-fundamentos", "Compruébalo tú: gradiente analítico frente a numérico", "1280x720"),
-    ("01-fundamentos", "Compruébalo tú: gradiente analítico frente a numérico", "1920x1080"),
-    ("02-convolucion", "Los tres filtros de la X", "1280x720"),
-    ("02-convolucion", "Los tres filtros de la X", "1920x1080"),
-    ("02-convolucion", "Los tres filtros de la X", "1024x768"),
-    ("02-convolucion", "Calcula el campo receptivo", "1280x720"),
-    ("02-convolucion", "Calcula el campo receptivo", "1920x1080"),
-    ("02-convolucion", "Calcula el campo receptivo", "1024x768"),
-    # Graded exercises on a slide: statement left, editor right, each column held to the
-    # slide and scrolling inside it. These two do not fit yet: the residual block's starter
-    # (17 lines) and, on a 4:3 projector, the InfoNCE statement.
-    ("ejercicios", "Lección 4: el bloque residual", "1024x768"),
-    ("ejercicios", "Lección 4: el bloque residual", "1280x720"),
-    ("ejercicios", "Lección 4: el bloque residual", "1920x1080"),
-    ("ejercicios", "Lección 9: transformers y CLIP (cont.)", "1024x768"),
-}
+KNOWN_OFFENDERS: set[tuple[str, str, str]] = set()
 
 # Before any page script: each canvas remembers the smallest font (in canvas pixels,
 # through the context's transform) it drew text with since it was last resized or cleared.
