@@ -29,6 +29,7 @@ export async function codeEditor(parent, {doc, labelId, describedBy, onChange = 
         doc,
         extensions: [
           cm.basicSetup,
+          cm.highlighting,  // the default colours with every token >= 4.5:1 (axe)
           cm.python(),
           cm.EditorView.lineWrapping,
           cm.indentUnit.of("    "),
