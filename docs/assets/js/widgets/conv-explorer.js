@@ -29,7 +29,7 @@ import {decimalCommas, DECIMAL_COMMA_RULE} from "./numbers.js";
       const num = v * den;
       if (Math.abs(num - Math.round(num)) < 1e-9) return `${Math.round(num)}/${den}`;
     }
-    return String(Number(v.toPrecision(6)));
+    return String(Number(v.toPrecision(6))).replace(".", ",");  // a cell shows a Spanish decimal
   }
 
 export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
@@ -94,7 +94,7 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
       size = grid.length;
       sizeSel.value = String(size);
       presetSel.value = "";
-      buildGrid(grid);
+      buildGrid(grid.map((row) => row.map((cell) => cell.replace(".", ","))));  // «0,5», as the reader wrote it
       update();
     }
     function resize(n) {
