@@ -84,6 +84,20 @@ def test_the_cell_uses_codemirror_and_keeps_the_readers_code(server, page):
     assert cell_code(page) == original
 
 
+def test_a_cell_shows_the_photo_only_when_its_code_uses_it(server, page):
+    """Lecture 1's gradient check never names «img»: no photo picker nor input on the
+    screen (the slide has room for the code). Code that uses «img» shows them at its run."""
+    open_cell(page, server.url)
+    cell = page.locator(CELL).first
+    picker, photo = cell.locator(":scope > .cw-source"), cell.locator(".cw-images > .cw-figure").first
+    assert not picker.is_visible() and not photo.is_visible()
+    set_code(page, "return 255 - img")
+    assert not picker.is_visible()  # typing leaves the slide as it is
+    cell.locator("button", has_text="Ejecutar").click()
+    page.wait_for_function("s => +document.querySelector(s).dataset.runs >= 2", arg=CELL, timeout=60_000)
+    assert picker.is_visible() and photo.is_visible()
+
+
 def test_a_runaway_loop_stops_at_the_limit_and_others_wait(server, page):
     page.goto(server.url + "demos/")
     assert wait_for_demo(page, CELL) == "ready"
