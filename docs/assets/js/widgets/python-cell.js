@@ -83,10 +83,12 @@ export default {name: "python-cell", mount(el, {runtime: rt, ui}) {
       codeBox, h("div", {class: "cw-controls"}, runBtn, stopBtn, resetBtn), result, stdout,
       h("div", {class: "demo-row cw-images"}, input.fig, output.fig));
     placeErrors(el, stdout);
-    // Code that never names «img» (a gradient check, the X of lecture 2) gets no photo on
-    // the screen: the picker and the input are hidden until the code uses it (said at
-    // mount and at each run, never while typing, so the slide stays still).
-    const showPhoto = () => el.classList.toggle("cw-no-photo", !/\bimg\b/.test(currentCode()));
+    // A cell whose example never names «img» (a gradient check, the X of lecture 2) shows
+    // no photo: the picker and the input stay hidden until the reader's code uses it (said
+    // at mount and at each run, never while typing, so the slide stays still). A cell made
+    // for a photo always shows it.
+    const usesImg = (code) => /\bimg\b/.test(code);
+    const showPhoto = () => el.classList.toggle("cw-no-photo", !usesImg(initial) && !usesImg(currentCode()));
     showPhoto();
 
     let running = false, runs = 0, lastOk = true;  // the example runs on the first photo
