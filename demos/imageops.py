@@ -429,13 +429,11 @@ _CELL_SEP = re.compile(r"[,\s]+")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _ONE_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
 
-# The one rule for a decimal comma in text of several numbers (the widgets' hints say it;
-# docs/assets/js/widgets/numbers.js applies the same): when the numbers of a row are
-# separated by spaces (rows by ';', lines or [..]) and every comma sits between two
-# digits, a comma is decimal: «0,5 1 -0,5» is 0.5, 1, -0.5. Otherwise commas separate
-# numbers and decimals take a point: «0.5, 1, -0.5», «1,0;0,1».
-DECIMAL_COMMA_RULE = ("Números separados por espacios: la coma es decimal (0,5 1 -0,5); "
-                      "separados por comas, usa punto decimal (0.5, 1, -0.5).")
+# The decimal-comma rule, the one place it is applied to text of several numbers (the
+# kernel's hint says it, DECIMAL_COMMA_RULE in docs/assets/js/widgets/numbers.js): when
+# the numbers of a row are separated by spaces (rows by ';', lines or [..]) and every
+# comma sits between two digits, a comma is decimal: «0,5 1 -0,5» is 0.5, 1, -0.5.
+# Otherwise commas separate numbers and decimals take a point: «0.5, 1, -0.5», «1,0;0,1».
 
 
 def decimal_comma(token: str) -> str:
@@ -453,7 +451,7 @@ def _commas_are_decimal(text: str, rows: list[str]) -> bool:
 
 def parse_kernel_rows(text: str) -> list[list[str]]:
     """Split typed text into rows of tokens: lines or ';' separate rows, or [..] groups;
-    a comma is decimal or a separator by DECIMAL_COMMA_RULE."""
+    a comma is decimal or a separator by the decimal-comma rule above."""
     if "[" in text or "]" in text:
         if text.count("[") != text.count("]"):
             raise InputError(f"Los corchetes del núcleo no están balanceados: hay "
@@ -503,7 +501,7 @@ def parse_kernel(source: str | Sequence[Any] | np.ndarray) -> FloatArray:
 
     Accepts text with one row per line (or rows separated by ';', or written as
     ``[[1, 0], [0, 1]]``) and numbers separated by commas and/or spaces; fractions such
-    as ``1/9`` are allowed; a decimal comma as DECIMAL_COMMA_RULE says. Also accepts
+    as ``1/9`` are allowed; a decimal comma as the decimal-comma rule says. Also accepts
     nested lists of numbers or strings (a JS array from a grid of inputs, converted or
     still a Pyodide proxy); a flat list is one row. Cells are numbered from 1, as (row, column).
     """

@@ -255,12 +255,14 @@ def test_kernel_presets():
     ([[1, 2.5], (3, 4)], [[1, 2.5], [3, 4]]),
     (["1", "0", "-1"], [[1, 0, -1]]),
     (np.eye(2), [[1, 0], [0, 1]]),
-    # A decimal comma (DECIMAL_COMMA_RULE): numbers separated by spaces, every comma between digits.
+    # The decimal-comma rule: numbers separated by spaces, every comma between digits.
     ("0,5 1 -0,5", [[0.5, 1, -0.5]]),
+    ("1,0 2,0\n3 4", [[1, 2], [3, 4]]),
     ("1,5 2,5; 3,5 \u22124,5", [[1.5, 2.5], [3.5, -4.5]]),
     ("[0,25 1] [2 3]", [[0.25, 1], [2, 3]]),
     ([["0,5", "-1,25"]], [[0.5, -1.25]]),
     ("0.5, 1, -0.5", [[0.5, 1, -0.5]]),  # commas beside spaces separate
+    ("1, 0 -1", [[1, 0, -1]]),
     ("1,0;0,1", [[1, 0], [0, 1]]),  # no spaces: commas separate
 ])
 def test_parse_kernel_accepts(source, expected):

@@ -1,7 +1,7 @@
 // docs/assets/js/widgets/numbers.js: reading the numbers a reader types, writing them in Spanish.
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {parseNumber, plural, decimal, decimalCommas} from "../../docs/assets/js/widgets/numbers.js";
+import {parseNumber, plural, decimal} from "../../docs/assets/js/widgets/numbers.js";
 
 test("a decimal comma and a decimal point are the same number", () => {
   for (const [text, value] of [["2,5", 2.5], ["2.5", 2.5], ["0,5", 0.5], [",5", 0.5], [".5", 0.5], ["5,", 5],
@@ -64,15 +64,4 @@ test("decimal: a decimal comma for Spanish text", () => {
   assert.equal(decimal(0.5), "0,5");
   assert.equal(decimal(-1.25), "-1,25");
   assert.equal(decimal(3), "3");
-});
-
-test("several numbers in one box: a comma is decimal when spaces separate them (demos/imageops.py's rule)", () => {
-  for (const [text, want] of [["0,5 1 -0,5", "0.5 1 -0.5"], ["1,5 2,5; 3,5 4,5", "1.5 2.5; 3.5 4.5"],
-                              ["[0,25 1] [2 3]", "[0.25 1] [2 3]"], ["1,0 2,0\n3 4", "1.0 2.0\n3 4"]]) {
-    assert.equal(decimalCommas(text), want, text);
-  }
-  // Commas beside spaces, or with no spaces between numbers, separate: unchanged.
-  for (const text of ["0.5, 1, -0.5", "1,0;0,1", "[[1,2],[3,4]]", "1, 0 -1", "7", ""]) {
-    assert.equal(decimalCommas(text), text, text);
-  }
 });

@@ -11,7 +11,7 @@
  */
 import {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, canvasFigure,
          fmt, placeErrors, rows, isInterrupted} from "./common.js";
-import {decimalCommas, DECIMAL_COMMA_RULE} from "./numbers.js";
+import {DECIMAL_COMMA_RULE} from "./numbers.js";
 
   /** 0.1111… -> "1/9", 0.0625 -> "1/16": presets read as the lectures write them. */
   // Text that is a whole matrix, not one number: rows split by ";" or lines, brackets,
@@ -82,11 +82,11 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
     const commaDecimal = (t) => (/^\s*[+\-\u2212]?\d*,\d+\s*$/.test(t) ? t.replace(",", ".") : t);
     function readGrid() { return cells.map((row) => row.map((c) => commaDecimal(c.value))); }
     /** A whole matrix typed or pasted into one cell: Python splits it as parse_kernel
-     * reads text; a square one of 1..7 rows becomes the kernel, cell by cell. */
+     * reads text (decimal commas included); a square one of 1..7 rows becomes the kernel, cell by cell. */
     async function pasteMatrix(text) {
       let grid;
       try {
-        grid = await rt.call("demos.samples", "kernel_cells", [decimalCommas(text)], {max_size: 7});
+        grid = await rt.call("demos.samples", "kernel_cells", [text], {max_size: 7});
       } catch (err) {
         ui.error(err);  // the kernel and its output stay; the message says what to paste
         return;

@@ -40,22 +40,9 @@ function parseNumber(text, {label = "el campo", min = -Infinity, max = Infinity,
   return {value: v};
 }
 
-/* Several numbers in one box (a matrix pasted into a kernel cell): the one rule for a
- * decimal comma, the same as demos/imageops.py's DECIMAL_COMMA_RULE. When the numbers of
- * a row are separated by spaces (rows by «;», lines or [..]) and every comma sits between
- * two digits, a comma is decimal: «0,5 1 -0,5» is 0.5, 1, -0.5. Otherwise commas separate
- * numbers and decimals take a point: «0.5, 1, -0.5», «1,0;0,1». */
+/* The kernel's hint for several numbers in one box (a matrix pasted into a kernel cell):
+ * the decimal-comma rule that demos/imageops.py's parse_kernel_rows applies. */
 const DECIMAL_COMMA_RULE = "Números separados por espacios: la coma es decimal (0,5 1 -0,5); "
   + "separados por comas, usa punto decimal (0.5, 1, -0.5).";
 
-/** The text with its decimal commas written as points (DECIMAL_COMMA_RULE), else unchanged. */
-function decimalCommas(text) {
-  const t = String(text ?? "");
-  const commas = (t.match(/,/g) || []).length;
-  const between = (t.match(/(?<=\d),(?=\d)/g) || []).length;
-  const rows = /[[\]]/.test(t) ? Array.from(t.matchAll(/\[([^[\]]*)\]/g), (m) => m[1]) : t.split(/[\n;]/);
-  const spaced = rows.some((row) => row.trim().split(/\s+/).length > 1);
-  return commas && between === commas && spaced ? t.replace(/(?<=\d),(?=\d)/g, ".") : t;
-}
-
-export {parseNumber, plural, decimal, decimalCommas, DECIMAL_COMMA_RULE};
+export {parseNumber, plural, decimal, DECIMAL_COMMA_RULE};
