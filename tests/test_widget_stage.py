@@ -289,7 +289,7 @@ COVERS = """sel => {
 def test_the_error_on_a_slide_leaves_the_result_line_in_view(server, deck):
     """Issue 19: the error box floating over the bottom of a presented demo hid its result
     line («Sin resultado: corrige…»). It now keeps beside the line (the line in the right
-    column) or above it; the slide keeps its zoom and the demo its height."""
+    column) or above it; the slide keeps its zoom and the demo its height. Its «×» puts it away."""
     page = deck
     sel = present(page, server.url + "lectures/01-fundamentos/", "optimizer-playground", ready=False)
     type_into(page, page.locator(f"{sel} input[data-field=steps]"), "abc")
@@ -307,3 +307,27 @@ def test_the_error_on_a_slide_leaves_the_result_line_in_view(server, deck):
     frames(page)
     assert page.evaluate(COVERS, sel) == []
     assert_still(page, "output-size-quiz")
+    # The teacher puts the message away; the box marks stay, the next error shows it again.
+    page.click(f"{sel} > .demo-error .demo-error-close")
+    assert page.locator(f"{sel} > .demo-error").is_hidden()
+    assert page.get_attribute(f"{sel} [data-field=stride]", "aria-invalid") == "true"
+    type_into(page, page.locator(f"{sel} [data-field=stride]"), "-1")
+    settled(page, sel)
+    assert error_shown(page, sel)
+    assert_still(page, "output-size-quiz, its error closed and shown again")
+
+
+def test_a_demo_on_a_slide_keeps_its_outlined_buttons(server, deck):
+    """The deck's flat style for its own controls once reached every button on the
+    slide: a demo's «Comprobar» or «Paso siguiente» read as plain text on the projector.
+    A demo's buttons keep their outline; the deck's controls stay flat."""
+    page = deck
+    sel = present(page, server.url + "lectures/02-convolucion/", "conv-steps", ready=False)
+    border = """el => { const c = getComputedStyle(el);
+        return parseFloat(c.borderTopWidth) > 0 && c.borderTopStyle !== 'none' && !/rgba\\(.*, 0\\)$/.test(c.borderTopColor)
+            && c.borderTopColor !== 'transparent'; }"""
+    buttons = page.locator(f"{sel} button")
+    assert buttons.count() >= 3
+    for i in range(buttons.count()):
+        assert buttons.nth(i).evaluate(border), buttons.nth(i).inner_text()
+    assert not page.locator(".slides-controls button").first.evaluate(border)

@@ -362,6 +362,9 @@ def test_a_demo_on_a_slide_is_large_and_stepping_never_resizes_it(server, browse
         n, sel = open_slide_with_demo(page, server.url + "lectures/02-convolucion/", "conv-steps")
         assert wait_for_demo(page, sel) == "ready"
         settle(page, sel)
+        # The slide's math fonts arrive after it is shown and the deck fits it again then:
+        # measure once that refit is done (on a busy machine it can follow Python's start).
+        page.evaluate("() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))")
         demo = page.locator(sel)
 
         def geometry():

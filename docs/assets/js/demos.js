@@ -114,6 +114,16 @@ import * as widgets from "./widgets/index.js";
           details.append(summary, pre);
           errorBox.append(details);
         }
+        // The teacher can put the message away (on a slide it floats over the demo); the
+        // field stays marked and the next error shows the box again. Its «×» is drawn by
+        // CSS, so the box's text is the message alone.
+        const close = document.createElement("button");
+        close.type = "button";
+        close.className = "demo-error-close";
+        close.title = "Cerrar el mensaje";
+        close.setAttribute("aria-label", "Cerrar el mensaje");
+        close.addEventListener("click", () => { errorBox.hidden = true; });
+        errorBox.append(close);
         placeError();
       },
       drawMatrix(canvas, rec, opts = {}) { drawGrid(canvas, rows(rec), {cell: 48, ...opts}); },
