@@ -35,6 +35,11 @@ $(SITE_STAMP): requirements-site.txt
 # the site's file), and lecture_models installed editable.
 $(STAMP): requirements.txt requirements-site.txt
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	@free=$$(df -Pk . | awk 'NR==2 {print int($$4 / 1048576)}'); \
+	if [ "$$free" -lt 7 ]; then \
+	  echo "warning: $$free GB free on this disk; the full venv (torch's CUDA build) takes about 6 GB, Chromium 0.5 GB."; \
+	  echo "         If pip stops with 'No space left on device', free some space and run make test again."; \
+	fi
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
 	@rm -f $(VENV)/.installed-* $(VENV)/.site-*; touch $@ $(SITE_STAMP)
