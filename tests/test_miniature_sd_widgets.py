@@ -56,7 +56,9 @@ def test_typing_un_siete_generates_a_seven_and_stop_works(page, server):
     # Stop a long run, then generate again.
     page.fill(f"{T2I} input[aria-label='Pasos DDIM']", "100")
     page.click(f"{T2I} button:has-text('Generar')")
-    page.wait_for_function(f"() => (document.querySelector('{T2I}').dataset.step || '').startsWith('2/100')")
+    # Past step 2 and still running (a step can take less than a frame: never wait for «2/100» itself).
+    page.wait_for_function(f"""() => {{ const el = document.querySelector('{T2I}'), m = /^(\\d+)\\/100$/.exec(el.dataset.step || '');
+        return m && +m[1] >= 2 && el.dataset.state === 'running'; }}""")
     page.click(f"{T2I} button:has-text('Detener')")
     _state(page, T2I, "idle")
     assert "detenido" in page.inner_text(f"{T2I} .cw-result")
