@@ -17,6 +17,9 @@ Text that is drawn rather than typeset is measured too (the readability contract
 - a raster figure of docs/figures/: the label height its builder recorded in
   manifest.json (`label_px`, image pixels at the saved dpi) × (drawn width ÷ natural
   width); a PNG figure without `label_px` fails.
+A canvas that draws text must also be drawn at the size it is shown (its bitmap within
+1.5 px of its on-screen width in device pixels), and a slide with a demo must stay
+still once its demos settled: a zoom that keeps changing over 24 frames fails.
 """
 
 from __future__ import annotations
@@ -129,6 +132,11 @@ async ({minText, minProse, minFit, labelPx}) => {
       const drawn = c.__textPx, declared = parseFloat(c.dataset.textPx);
       const name = c.getAttribute("aria-label") || c.className || "canvas";
       if (drawn === undefined) continue;
+      // Drawn at the size it is shown: a bitmap the browser scales draws thin strokes
+      // (minus signs) unevenly, one column bolder than the next.
+      const shownPx = r.width * devicePixelRatio;
+      if (Math.abs(c.width - shownPx) > 1.5)
+        problems.push({kind: `lienzo «${name.slice(0, 40)}» dibujado a ${c.width} px y mostrado a ${shownPx.toFixed(1)} px`, size: null});
       if (!(declared > 0)) problems.push({kind: `lienzo que dibuja texto sin data-text-px «${name.slice(0, 40)}»`, size: null});
       else if (drawn < declared - 0.5) problems.push({kind: `lienzo «${name.slice(0, 40)}»: data-text-px ${declared} pero dibuja a ${drawn.toFixed(1)}`, size: null});
       note(Math.min(declared > 0 ? declared : Infinity, drawn) * r.width / c.width, `lienzo «${name.slice(0, 40)}»`);
@@ -237,8 +245,20 @@ async ({minText, minProse, minFit, labelPx}) => {
     // a switch on an earlier slide may have turned this one).
     const firstTabs = Array.from(sec.querySelectorAll(".tabbed-set > input[type=radio]:first-child")).filter((t) => !t.checked);
     if (firstTabs.length) { firstTabs.forEach((t) => t.click()); await frame(); await settle(); }
+    // A slide with a demo then stays still: its widgets' redraws and the fit must not
+    // chase each other (the zoom going back and forth every few frames, for ever).
+    const zooms = [];
+    if (sec.querySelector(".demo")) {
+      const content = sec.querySelector(".slide-content");
+      const mo = new MutationObserver(() => { if (content.style.zoom && content.style.zoom !== zooms.at(-1)) zooms.push(content.style.zoom); });
+      zooms.push(content.style.zoom || "1");
+      mo.observe(content, {attributes: true, attributeFilter: ["style"]});
+      for (let t = 0; t < 24; t++) await frame();
+      mo.disconnect();
+    }
     const label = (sec.getAttribute("aria-label") || "").replace(/ \(\d+ de \d+\)$/, "");
     const row = {slide: i + 1, label, ms: 0, settled: demosSettled(sec), ...inspect(sec)};
+    if (zooms.length > 2) row.problems.push({kind: `la diapositiva no se queda quieta: zoom ${zooms.slice(0, 6).join(" → ")}`, size: null});
     const drawn = await inspectDrawn(sec);
     row.minDrawn = drawn.minDrawn;
     row.problems.push(...drawn.problems);

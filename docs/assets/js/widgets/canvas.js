@@ -221,7 +221,9 @@ export function spanDemo(group, on = true) {
  * the CSS width, and canvas px per logical unit. */
 export function fitSquare(canvas, logical) {
   const css = canvas.clientWidth || logical;
-  const b = Math.max(1, Math.round(css * screenScale(canvas) * (window.devicePixelRatio || 1)));
+  // The width on the screen as laid out (clientWidth is rounded to a whole px: 1% off).
+  const shown = canvas.getBoundingClientRect().width || css * screenScale(canvas);
+  const b = Math.max(1, Math.round(shown * (window.devicePixelRatio || 1)));
   if (canvas.width !== b) canvas.width = b;
   if (canvas.height !== b) canvas.height = b;
   const ctx = canvas.getContext("2d");

@@ -408,14 +408,25 @@ import {paintGrid} from "./canvas.js";
     next.addEventListener("click", () => { stop(); go(index + 1); });
     prev.addEventListener("click", () => { stop(); go(index - 1); });
     reset.addEventListener("click", () => { stop(); go(-1); });
+    // The reserved heights, kept while the slide's canvas (or the reading column) and the
+    // number of steps stay the same: they only grow. Measured afresh under each new zoom of
+    // the fit, they could not settle: under a smaller zoom a column is wider in its own
+    // px, text wraps less, the heights shrink, the fit picks a larger zoom, the heights
+    // grow again... (lecture 2's X slide went 0.855 → 0.889 → 0.855 every few frames).
+    let kept = null;
     function measure() {
       if (!reserve.length || !el.offsetParent) return;  // hidden (another slide): later
+      const sec = el.closest(".slides-deck section.slide");
+      const key = [total(), el.classList.contains("cw-zoomed"),
+                   sec ? `${sec.clientWidth}×${sec.clientHeight}` : `${el.clientWidth}`].join("/");
       for (const node of reserve) node.style.minHeight = "";
       const tallest = reserve.map(() => 0);
       for (let i = -1; i < total(); i++) {
         onStep(i);
         reserve.forEach((node, k) => { tallest[k] = Math.max(tallest[k], node.offsetHeight); });
       }
+      if (kept && kept.key === key) kept.heights.forEach((h, k) => { tallest[k] = Math.max(tallest[k], h); });
+      kept = {key, heights: tallest};
       reserve.forEach((node, k) => { node.style.minHeight = `${tallest[k]}px`; });
       onStep(index);
     }
