@@ -536,6 +536,30 @@ def test_exercise_works_in_slide_mode(server, page):
     assert page.is_visible(f"{sel} .cm-editor")
 
 
+def test_a_long_statement_on_a_slide_says_that_more_follows(server, page):
+    """On a slide a statement keeps its column's height and scrolls inside it: one longer
+    than its column (the residual block) shows «▼ sigue más abajo» until it is scrolled
+    to the end; one that fits (the output size) shows nothing."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(server.url + EXERCISE_PAGE + "?slides")
+    page.wait_for_selector(".slides-deck section.slide")
+    cue = "el => el.dataset.more === 'true' && getComputedStyle(el, '::after').content.includes('sigue')"
+    for exercise_id, long in (("residual_block", True), ("output_size", False)):
+        n = page.evaluate("sel => [...document.querySelectorAll('.slide-frame')].findIndex(f => f.querySelector(sel)) + 1",
+                          f'[data-exercise="{exercise_id}"]')
+        page.evaluate("n => { location.hash = 'slide-' + n; }", n)
+        box = f'.slide-frame:not([hidden]) [data-exercise="{exercise_id}"] > .ex-statement'
+        page.wait_for_function("([sel, want]) => { const b = document.querySelector(sel);"
+                               " return b && b.clientHeight > 0 && b.dataset.more === want; }", arg=[box, str(long).lower()])
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        assert page.eval_on_selector(box, "b => b.scrollHeight > b.clientHeight + 2") is long
+        assert page.eval_on_selector(box, cue) is long
+        if long:
+            page.eval_on_selector(box, "b => { b.scrollTop = b.scrollHeight; }")
+            page.wait_for_function("sel => document.querySelector(sel).dataset.more === 'false'", arg=box)
+            assert "sigue" not in page.eval_on_selector(box, "el => getComputedStyle(el, '::after').content")
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_exercise_and_progress_pages_have_no_serious_axe_violations(server, browser, axe, scheme):
     """After a hint and a check (verdict, cases, hint on the page); in the dark scheme

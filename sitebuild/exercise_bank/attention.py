@@ -18,12 +18,16 @@ $$
 de forma $(\dots, L_q, d_v)$, con la *softmax* **a lo largo de las claves** (cada fila de
 pesos suma 1). `mask`, si se da, es un *array* de `bool` que se difunde a
 $(\dots, L_q, L_k)$: `True` significa «puede atender» y `False` que esa clave recibe peso
-$0$ (por ejemplo, las posiciones de relleno de una frase corta). Calcula la *softmax* de
-forma estable, restando el máximo de cada fila: las puntuaciones pueden valer miles.
+$0$. Calcula la *softmax* restando el máximo de cada fila.
+
+`False` marca, por ejemplo, las posiciones de relleno de una frase corta. La *softmax*
+estable importa: las puntuaciones pueden valer miles.
+{ .reading-only }
 
 La referencia es `torch.nn.functional.scaled_dot_product_attention`, cuya `attn_mask`
 booleana tiene el mismo sentido (`True` = atender). Ninguna fila tiene todas sus claves
 enmascaradas.
+{ .reading-only }
 """
 
 STARTER = '''import numpy as np

@@ -16,8 +16,10 @@ $$
 
 con `noise` $= \varepsilon$ (de la misma forma que `x0`), `betas` el vector del
 calendario de ruido y `t` un índice **desde 0**, como en el código del curso: `t` es el
-instante $t + 1$ del texto ([notación](notacion.md#difusion)), y `t = 0` ya lleva ruido. La referencia es
-`NoiseSchedule.q_sample` de `lecture_models.models.diffusion`.
+instante $t + 1$ del texto ([notación](notacion.md#difusion)), y `t = 0` ya lleva ruido.
+
+La referencia es `NoiseSchedule.q_sample` de `lecture_models.models.diffusion`.
+{ .reading-only }
 """
 
 STARTER = '''import numpy as np

@@ -17,10 +17,13 @@ $$
 $$
 
 Si las dos máscaras están vacías las dos medidas no están definidas: devuelve
-`float("nan")` en ambas. La referencia cuenta con PyTorch los verdaderos positivos
+`float("nan")` en ambas.
+
+La referencia cuenta con PyTorch los verdaderos positivos
 ($TP$), los falsos positivos ($FP$) y los falsos negativos ($FN$): $|A \cap B| = TP$,
 $|A| + |B| = 2\,TP + FP + FN$ y $|A \cup B| = TP + FP + FN$; su Dice coincide con el de
 `lecture_models.metrics.dice_score`, el de las figuras de la U-Net.
+{ .reading-only }
 """
 
 STARTER = '''import numpy as np

@@ -29,13 +29,17 @@ L = \operatorname{ReLU}\Big(\sum_k \alpha_k A^k\Big),
 \text{mapa} = \frac{L}{\max_{ij} L_{ij}} ,
 $$
 
-`alpha` de forma $(K,)$ y `mapa` de forma $(h, w)$ con valores en $[0, 1]$: la misma
-normalización que usa `lecture_models/gradcam.py` para dibujar. Si ningún píxel tiene
-evidencia a favor ($L$ es todo ceros), el mapa es todo ceros (no dividas $0/0$).
+`alpha` de forma $(K,)$ y `mapa` de forma $(h, w)$ con valores en $[0, 1]$. Si $L$ es
+todo ceros, el mapa es todo ceros (no dividas $0/0$).
 
-Los casos salen de una red pequeña de verdad (convolución, ReLU, convolución, capa
-lineal): `A` es la salida de su primera ReLU y `dA` lo que da `torch.autograd`. La
-referencia es la función `grad_cam` de la lección.
+<div class="reading-only" markdown="1">
+
+Es la misma normalización que usa `lecture_models/gradcam.py` para dibujar; $L$ es todo
+ceros cuando ningún píxel tiene evidencia a favor. Los casos salen de una red pequeña de verdad
+(convolución, ReLU, convolución, capa lineal): `A` es la salida de su primera ReLU y `dA`
+lo que da `torch.autograd`. La referencia es la función `grad_cam` de la lección.
+
+</div>
 """
 
 STARTER = '''import numpy as np

@@ -12,15 +12,17 @@ TITLE = "Aumento de datos: el recorte aleatorio (recortar y reescalar)"
 FUNCTION = "resized_crop"
 
 STATEMENT = r"""
-El **recorte aleatorio** de la lección 5 (*random resized crop*, `RandomResizedCrop` en
-torchvision) hace dos cosas: **sortea una caja** (entre el 8 % y el 100 % del área de la
-imagen, con una proporción alto:ancho entre 3/4 y 4/3) y **recorta y reescala** esa caja
-al tamaño de entrada de la red. Así cada época ve un trozo distinto, más o menos
-ampliado y algo deformado. No es el recorte de tamaño fijo (`RandomCrop`), que solo
-elige la posición de una ventana del mismo tamaño siempre y no reescala nada.
+El **recorte aleatorio** de la lección 5 (`RandomResizedCrop`) **sortea una caja** y la
+**recorta y reescala** al tamaño de entrada de la red.
 
-Aquí la caja ya está sorteada (con `RandomResizedCrop.get_params` y una semilla, para que
-la corrección sea repetible): programa la segunda mitad. Escribe
+En torchvision (*random resized crop*) la caja cubre entre el 8 % y el 100 % del área de
+la imagen, con una proporción alto:ancho entre 3/4 y 4/3. Así cada época ve un trozo
+distinto, más o menos ampliado y algo deformado. No es el recorte de tamaño fijo
+(`RandomCrop`), que solo elige la posición de una ventana del mismo tamaño siempre y no
+reescala nada.
+{ .reading-only }
+
+Aquí la caja ya está sorteada: programa la segunda mitad. Escribe
 `resized_crop(img, box, size)`: `img` es una imagen (alto × ancho, o alto × ancho ×
 canales), `box = (top, left, h, w)` la caja (fila y columna de su esquina superior
 izquierda, alto y ancho) y `size = (alto, ancho)` el tamaño $H' \times W'$ de la salida.
@@ -30,8 +32,12 @@ $$
 \text{salida}_{ij} = \text{recorte}_{\,\lfloor i h / H' \rfloor,\ \lfloor j w / W' \rfloor} .
 $$
 
-La salida conserva el tipo de `img` (aquí `uint8`). La referencia es
-`torchvision.transforms.functional.resized_crop` con `InterpolationMode.NEAREST`.
+La salida conserva el tipo de `img` (aquí `uint8`).
+
+La caja se sorteó con `RandomResizedCrop.get_params` y una semilla, para que la corrección
+sea repetible. La referencia es `torchvision.transforms.functional.resized_crop` con
+`InterpolationMode.NEAREST`.
+{ .reading-only }
 """
 
 STARTER = '''import numpy as np

@@ -33,9 +33,12 @@ $$
   convolución 1×1 `w_sc` $(C', C, 1, 1)$ con el mismo paso, seguida de `bn_sc`.
 
 El código inicial ya trae, al final, `conv(x, w, stride, padding)`: una convolución de
-varios canales como `torch.nn.functional.conv2d`. La referencia es PyTorch
+varios canales como `torch.nn.functional.conv2d`.
+
+La referencia es PyTorch
 (`F.conv2d` y `F.batch_norm(..., training=False)`), comprobada contra el `BasicBlock`
 de `lecture_models/models/resnet.py` en modo `eval()`.
+{ .reading-only }
 """
 
 # The helper both the starter and the solution end with (the student writes what comes

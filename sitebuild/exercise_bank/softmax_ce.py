@@ -17,18 +17,22 @@ p_{ic} = \frac{e^{z_{ic} - m_i}}{\sum_{c'} e^{z_{ic'} - m_i}}, \quad m_i = \max_
 \qquad L = -\frac{1}{N}\sum_i \log p_{i,\,t_i} .
 $$
 
-Es el **truco log-sum-exp**: restar a cada fila su máximo $m_i$ no cambia el resultado,
+Es el **truco log-sum-exp**: restar a cada fila su máximo $m_i$ no cambia el resultado
+y deja todos los exponentes $\le 0$, así que `np.exp` ya no desborda.
+
+<div class="reading-only" markdown="1">
 
 $$
-\log \sum_c e^{z_{ic}} = m_i + \log \sum_c e^{z_{ic} - m_i},
+\log \sum_c e^{z_{ic}} = m_i + \log \sum_c e^{z_{ic} - m_i} .
 $$
 
-pero todos los exponentes quedan $\le 0$ y `np.exp` ya no desborda. La fórmula de los
-libros, $e^{z_{ic}} / \sum_{c'} e^{z_{ic'}}$, escrita tal cual, da `inf / inf = nan` en el
-caso «puntuaciones enormes» (*logits* de 1000) y no pasa. Calcula también
-$\log p_{i,t_i} = z_{i,t_i} - m_i - \log \sum_c e^{z_{ic} - m_i}$ directamente, sin
+La fórmula de los libros, $e^{z_{ic}} / \sum_{c'} e^{z_{ic'}}$, escrita tal cual, da
+`inf / inf = nan` en el caso «puntuaciones enormes» (*logits* de 1000) y no pasa. Calcula
+también $\log p_{i,t_i} = z_{i,t_i} - m_i - \log \sum_c e^{z_{ic} - m_i}$ directamente, sin
 tomar el logaritmo de una probabilidad que puede redondearse a $0$. Las referencias son
 `torch.softmax` y `F.cross_entropy`.
+
+</div>
 """
 
 STARTER = '''import numpy as np

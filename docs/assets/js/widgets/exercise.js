@@ -214,7 +214,16 @@ export default {
       editor.focus();
     });
 
-    const onSlides = () => editor && editor.refresh();
+    // On a slide the statement keeps its column's height and scrolls inside it: it says so
+    // (exercises.css) while more of it lies below, so the room never misses the rest.
+    const statement = el.querySelector(":scope > .ex-statement");
+    const more = () => {
+      if (statement) statement.dataset.more = String(statement.scrollHeight - statement.scrollTop > statement.clientHeight + 2);
+    };
+    if (statement) statement.addEventListener("scroll", more, {passive: true});
+    const sized = statement && typeof ResizeObserver !== "undefined" ? new ResizeObserver(more) : null;
+    if (sized) sized.observe(statement);
+    const onSlides = () => { if (editor) editor.refresh(); more(); };
     for (const ev of ["course:slides-open", "course:slides-close", "course:slide-change"]) document.addEventListener(ev, onSlides);
 
     (async () => {
@@ -249,6 +258,7 @@ export default {
       alive = false;
       for (const ev of ["course:slides-open", "course:slides-close", "course:slide-change"]) document.removeEventListener(ev, onSlides);
       if (editor) editor.destroy();
+      if (sized) sized.disconnect();
     };
   },
 };
