@@ -222,7 +222,7 @@ export default {
     };
     if (statement) statement.addEventListener("scroll", more, {passive: true});
     const sized = statement && typeof ResizeObserver !== "undefined" ? new ResizeObserver(more) : null;
-    if (sized) sized.observe(statement);
+    if (sized) [statement, ...statement.children].forEach((node) => sized.observe(node));  // its box, and its content (math typeset late)
     const onSlides = () => { if (editor) editor.refresh(); more(); };
     for (const ev of ["course:slides-open", "course:slides-close", "course:slide-change"]) document.addEventListener(ev, onSlides);
 
