@@ -11,7 +11,7 @@
  */
 import {h, uid, guardKeys, coalesce, numberControl, readNumber, imageSource, canvasFigure,
          fmt, placeErrors, rows, isInterrupted} from "./common.js";
-import {DECIMAL_COMMA_RULE} from "./numbers.js";
+import {decimal, DECIMAL_COMMA_RULE} from "./numbers.js";
 
   /** 0.1111… -> "1/9", 0.0625 -> "1/16": presets read as the lectures write them. */
   // Text that is a whole matrix, not one number: rows split by ";" or lines, brackets,
@@ -29,7 +29,7 @@ import {DECIMAL_COMMA_RULE} from "./numbers.js";
       const num = v * den;
       if (Math.abs(num - Math.round(num)) < 1e-9) return `${Math.round(num)}/${den}`;
     }
-    return String(Number(v.toPrecision(6))).replace(".", ",");  // a cell shows a Spanish decimal
+    return decimal(Number(v.toPrecision(6)));  // a cell shows a Spanish decimal
   }
 
 export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
@@ -78,9 +78,8 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
         return input;
       }));
     }
-    // One number in a cell with a decimal comma («0,5») reads as every widget's boxes do.
-    const commaDecimal = (t) => (/^\s*[+\-\u2212]?\d*,\d+\s*$/.test(t) ? t.replace(",", ".") : t);
-    function readGrid() { return cells.map((row) => row.map((c) => commaDecimal(c.value))); }
+    // The cells as typed: Python's parse_kernel reads each («0,5», «1/9», «−1»: imageops.decimal_comma).
+    function readGrid() { return cells.map((row) => row.map((c) => c.value)); }
     /** A whole matrix typed or pasted into one cell: Python splits it as parse_kernel
      * reads text (decimal commas included); a square one of 1..7 rows becomes the kernel, cell by cell. */
     async function pasteMatrix(text) {
@@ -94,7 +93,7 @@ export default {name: "conv-explorer", mount(el, {runtime: rt, ui}) {
       size = grid.length;
       sizeSel.value = String(size);
       presetSel.value = "";
-      buildGrid(grid.map((row) => row.map((cell) => cell.replace(".", ","))));  // «0,5», as the reader wrote it
+      buildGrid(grid.map((row) => row.map(decimal)));  // «0,5», as the reader wrote it
       update();
     }
     function resize(n) {
